@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: installs and starts the services the tests need
+# (PostgreSQL), type-checks, builds, runs every test on SQLite and again on PostgreSQL, and
+# stops the services afterwards, whatever happened.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export ATRIUM_TEST_SERVICES_DIR="${ATRIUM_TEST_SERVICES_DIR:-/tmp/atrium-test-services-$$}"
+cleanup() {
+  bash scripts/services/postgres.sh stop || true
+  rm -rf "$ATRIUM_TEST_SERVICES_DIR"
+}
+trap cleanup EXIT
+
+echo "== starting PostgreSQL"
+PG_URL="$(bash scripts/services/postgres.sh start)"
+export ATRIUM_TEST_PG_URL="$PG_URL"
+
+echo "== type-checking and building"
+npx tsc -p tsconfig.json --noEmit
+npm run build --silent
+
+echo "== test pass 1/2: SQLite"
+ATRIUM_TEST_DB=sqlite npx vitest run
+
+echo "== test pass 2/2: PostgreSQL"
+ATRIUM_TEST_DB=postgres npx vitest run

@@ -1,0 +1,147 @@
+#!/usr/bin/env node
+/**
+ * The `atrium` command: `serve` runs the server; the other commands work on the same data
+ * directory or DATABASE_URL directly (safe while a server runs: SQLite in WAL mode, or PostgreSQL).
+ */
+import { Command, Option } from 'commander';
+import { loadConfig, type ConfigOverrides } from '../config.js';
+import { VERSION, createAtrium, createServices } from '../main.js';
+import { systemContext } from '../modules/audit/audit-types.js';
+import { PASSWORD_MIN_LENGTH } from '../modules/auth/auth-passwords.js';
+import { PLANS, type Plan } from '../modules/plans.js';
+import { openStore } from '../store/store.js';
+import { createAuditService } from '../modules/audit/audit-service.js';
+import { keysRotate } from './cli-keys.js';
+
+const program = new Command();
+program.name('atrium').description('Atrium: share data connections, secrets, git packages and S3 buckets with projects.').version(VERSION);
+
+const storeOptions = (cmd: Command) =>
+  cmd
+    .option('--data-dir <dir>', 'data directory (env DATA_DIR; default ./data)')
+    .option('--database-url <url>', 'postgres://… to use PostgreSQL (env DATABASE_URL)');
+
+function configFrom(opts: Record<string, unknown>) {
+  const flags: ConfigOverrides = {};
+  if (opts.host) flags.host = String(opts.host);
+  if (opts.port !== undefined) flags.port = String(opts.port);
+  if (opts.dataDir) flags.dataDir = String(opts.dataDir);
+  if (opts.databaseUrl) flags.databaseUrl = String(opts.databaseUrl);
+  if (opts.demo === false) flags.demo = false;
+  if (opts.logLevel) flags.logLevel = String(opts.logLevel);
+  return loadConfig(process.env, flags);
+}
+
+storeOptions(
+  program
+    .command('serve')
+    .description('Run the server')
+    .option('--host <host>', 'address to listen on (env HOST; default 127.0.0.1)')
+    .option('--port <port>', 'port (env PORT; default 8080)')
+    .option('--no-demo', 'do not create the demo workspace on a fresh database')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL)'),
+).action(async (opts) => {
+  const config = configFrom(opts);
+  const atrium = await createAtrium(config);
+  const address = await atrium.app.listen({ host: config.host, port: config.port });
+  const url = address.replace('[::1]', 'localhost');
+  const lines = [
+    '',
+    `  Atrium ${VERSION} is running at ${url}`,
+    `  Database: ${atrium.services.store.location}`,
+    `  API docs: ${url}/api/docs`,
+  ];
+  if (atrium.demo) {
+    lines.push('', '  Demo workspace created. Sign in with:');
+    for (const u of atrium.demo.users) lines.push(`    ${u.email.padEnd(20)} (${u.role})`);
+    lines.push(
+      atrium.demo.passwordGenerated
+        ? `  Password for all four: ${atrium.demo.password}   (shown once; set ATRIUM_DEMO_PASSWORD to choose it)`
+        : '  Password: the value of ATRIUM_DEMO_PASSWORD',
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    atrium.app.log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    atrium.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+});
+
+const admin = program.command('admin').description('Administration');
+storeOptions(
+  admin
+    .command('create')
+    .description('Create a workspace and its first admin (the password is read from ATRIUM_ADMIN_PASSWORD or standard input)')
+    .requiredOption('--email <email>', 'the admin’s email')
+    .option('--name <name>', 'the admin’s display name')
+    .option('--workspace <name>', 'workspace name', 'My workspace')
+    .option('--slug <slug>', 'workspace slug (default: from the name)')
+    .addOption(new Option('--plan <plan>', 'workspace plan').choices(PLANS).default('enterprise')),
+).action(async (opts) => {
+  const config = configFrom({ ...opts, demo: false });
+  const password = process.env.ATRIUM_ADMIN_PASSWORD ?? (await readStdin()).replace(/\r?\n$/, '');
+  if (password.length < PASSWORD_MIN_LENGTH) {
+    fail(`The password must have at least ${PASSWORD_MIN_LENGTH} characters (set ATRIUM_ADMIN_PASSWORD or pipe it on standard input).`);
+  }
+  const slug = String(opts.slug ?? opts.workspace).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'workspace';
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const s = await createServices(config, store);
+    const ctx = systemContext('cli');
+    const user = await s.workspaces.findOrCreateUserStandalone({ email: opts.email, name: opts.name, password }, ctx);
+    const ws = await s.workspaces.create({ name: opts.workspace, slug, plan: opts.plan as Plan, adminUserId: user.id }, ctx);
+    process.stdout.write(`Created workspace '${ws.name}' (${ws.slug}, ${ws.id}) with admin ${opts.email}${user.created ? '' : ' (existing user)'}.\n`);
+  } finally {
+    await store.close();
+  }
+});
+
+const keys = program.command('keys').description('Encryption keys');
+storeOptions(keys.command('rotate').description('Add a new master key version and re-wrap every data key with it (safe while the server runs)')).action(async (opts) => {
+  const config = configFrom(opts);
+  process.stdout.write(`${await keysRotate(config)}\n`);
+});
+
+const audit = program.command('audit').description('Audit log');
+storeOptions(audit.command('verify').description('Verify the hash chains; reports the first broken link of each').option('--workspace <id>', 'only this workspace id')).action(async (opts) => {
+  const config = configFrom(opts);
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const r = await createAuditService({ db: store.db }).verify(opts.workspace);
+    if (!r.breaks.length) {
+      process.stdout.write(`OK: ${r.events} events in ${r.chains} chain(s); every link verified.\n`);
+      return;
+    }
+    for (const b of r.breaks) {
+      process.stdout.write(`BROKEN: chain '${b.workspaceId || '(global)'}' at seq ${b.seq}${b.eventId ? ` (event ${b.eventId})` : ''}: ${b.reason}\n`);
+    }
+    process.exitCode = 1;
+  } finally {
+    await store.close();
+  }
+});
+
+function fail(message: string): never {
+  process.stderr.write(`atrium: ${message}\n`);
+  process.exit(2);
+}
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) fail('Set ATRIUM_ADMIN_PASSWORD, or pipe the password on standard input.');
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+program.parseAsync(process.argv).catch((err: Error) => fail(err.message));

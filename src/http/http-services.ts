@@ -1,0 +1,18 @@
+/** Everything the HTTP layer is handed by the composition root (src/main.ts). */
+import type { AuditService } from '../modules/audit/audit-service.js';
+import type { AuthService } from '../modules/auth/auth-service.js';
+import type { AuthzService } from '../modules/authz/authz-service.js';
+import type { GroupsService } from '../modules/groups/groups-service.js';
+import type { ProjectsService } from '../modules/projects/projects-service.js';
+import type { WorkspacesService } from '../modules/workspaces/workspaces-service.js';
+import type { Store } from '../store/store.js';
+
+export interface Services {
+  store: Store;
+  audit: AuditService;
+  auth: AuthService;
+  authz: AuthzService;
+  workspaces: WorkspacesService;
+  groups: GroupsService;
+  projects: ProjectsService;
+}

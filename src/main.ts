@@ -1,0 +1,84 @@
+/**
+ * The composition root: the only place that knows the whole graph. Opens the store, builds the
+ * repositories' services in dependency order, loads the access index, and assembles the server.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config.js';
+import { buildServer } from './http/http-server.js';
+import type { Services } from './http/http-services.js';
+import { createAuditService } from './modules/audit/audit-service.js';
+import { createAuthService } from './modules/auth/auth-service.js';
+import { createAuthzService } from './modules/authz/authz-service.js';
+import { type DemoResult, isFreshDatabase, seedDemo } from './modules/demo/demo-seed.js';
+import { createGroupsService } from './modules/groups/groups-service.js';
+import { createProjectsService } from './modules/projects/projects-service.js';
+import { createWorkspacesService } from './modules/workspaces/workspaces-service.js';
+import { openStore, type Store } from './store/store.js';
+
+export const VERSION = '0.1.0';
+
+export interface Atrium {
+  app: FastifyInstance;
+  services: Services;
+  demo: DemoResult | null;
+  close(): Promise<void>;
+}
+
+export interface AtriumOptions {
+  logStream?: DestinationStream;
+  /** Follow writes made by other nodes (ms between checks). */
+  followIntervalMs?: number;
+  /** Override login throttling (tests). */
+  maxFailuresPerAccount?: number;
+}
+
+export async function createServices(config: Config, store: Store, opts: AtriumOptions = {}): Promise<Services> {
+  const audit = createAuditService({ db: store.db });
+  const authz = createAuthzService({ store }, { followIntervalMs: opts.followIntervalMs });
+  const auth = createAuthService(
+    { store, audit },
+    {
+      sessionTtlMs: config.sessionTtlHours * 3600_000,
+      sessionIdleMs: config.sessionIdleHours * 3600_000,
+      maxFailuresPerAccount: opts.maxFailuresPerAccount,
+    },
+  );
+  const workspaces = createWorkspacesService({ store, audit, authz });
+  const groups = createGroupsService({ store, audit, authz });
+  const projects = createProjectsService({ store, audit, authz });
+  await authz.rebuild();
+  return { store, audit, auth, authz, workspaces, groups, projects };
+}
+
+export async function createAtrium(config: Config, opts: AtriumOptions = {}): Promise<Atrium> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const services = await createServices(config, store, opts);
+    let demo: DemoResult | null = null;
+    if (config.demo && (await isFreshDatabase(store))) {
+      demo = await seedDemo(services, { password: config.demoPassword });
+    }
+    services.authz.startFollowing();
+    const app = await buildServer(services, {
+      logLevel: config.logLevel,
+      logStream: opts.logStream,
+      trustProxy: config.trustProxy,
+      bodyLimitBytes: config.bodyLimitBytes,
+      version: VERSION,
+    });
+    return {
+      app,
+      services,
+      demo,
+      async close() {
+        services.authz.stopFollowing();
+        await app.close();
+        await store.close();
+      },
+    };
+  } catch (err) {
+    await store.close().catch(() => {});
+    throw err;
+  }
+}

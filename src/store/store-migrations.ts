@@ -1,0 +1,210 @@
+/**
+ * Schema migrations, in code, for both dialects (Kysely's schema builder writes the DDL).
+ * Kysely's Migrator runs the pending ones in one transaction under a lock, and records them,
+ * so running it on every start is idempotent and safe with several nodes starting at once.
+ */
+import { type Kysely, type Migration, Migrator } from 'kysely';
+
+const text = 'text' as const;
+const int = 'integer' as const;
+
+const m001_foundation: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('workspaces')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('slug', text, (c) => c.notNull().unique())
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('plan', text, (c) => c.notNull())
+      .addColumn('default_connection_id', text)
+      .addColumn('created_at', text, (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('users')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('email', text, (c) => c.notNull().unique())
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('password_hash', text)
+      .addColumn('created_at', text, (c) => c.notNull())
+      .execute();
+
+    await db.schema
+      .createTable('memberships')
+      .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('user_id', text, (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('role', text, (c) => c.notNull())
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('memberships_pk', ['workspace_id', 'user_id'])
+      .execute();
+    await db.schema.createIndex('memberships_user').on('memberships').column('user_id').execute();
+
+    await db.schema
+      .createTable('groups')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('name_key', text, (c) => c.notNull())
+      .addColumn('description', text, (c) => c.notNull().defaultTo(''))
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addUniqueConstraint('groups_ws_name', ['workspace_id', 'name_key'])
+      .execute();
+
+    await db.schema
+      .createTable('group_members')
+      .addColumn('group_id', text, (c) => c.notNull().references('groups.id').onDelete('cascade'))
+      .addColumn('user_id', text, (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('group_members_pk', ['group_id', 'user_id'])
+      .execute();
+    await db.schema.createIndex('group_members_user').on('group_members').column('user_id').execute();
+
+    await db.schema
+      .createTable('projects')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('description', text, (c) => c.notNull().defaultTo(''))
+      .addColumn('created_by', text)
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addColumn('updated_at', text, (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('projects_ws').on('projects').column('workspace_id').execute();
+
+    await db.schema
+      .createTable('project_grants')
+      .addColumn('project_id', text, (c) => c.notNull().references('projects.id').onDelete('cascade'))
+      .addColumn('subject_type', text, (c) => c.notNull())
+      .addColumn('subject_id', text, (c) => c.notNull())
+      .addColumn('level', text, (c) => c.notNull())
+      .addColumn('created_by', text)
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('project_grants_pk', ['project_id', 'subject_type', 'subject_id'])
+      .execute();
+    await db.schema
+      .createIndex('project_grants_subject')
+      .on('project_grants')
+      .columns(['subject_type', 'subject_id'])
+      .execute();
+
+    await db.schema
+      .createTable('assets')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('project_id', text, (c) => c.references('projects.id').onDelete('cascade'))
+      .addColumn('kind', text, (c) => c.notNull())
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('access', text, (c) => c.notNull())
+      .addColumn('version', int, (c) => c.notNull().defaultTo(1))
+      .addColumn('created_by', text)
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addColumn('updated_at', text, (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('assets_ws_kind').on('assets').columns(['workspace_id', 'kind']).execute();
+
+    await db.schema
+      .createTable('project_imports')
+      .addColumn('project_id', text, (c) => c.notNull().references('projects.id').onDelete('cascade'))
+      .addColumn('asset_id', text, (c) => c.notNull().references('assets.id').onDelete('cascade'))
+      .addColumn('created_by', text)
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('project_imports_pk', ['project_id', 'asset_id'])
+      .execute();
+    await db.schema.createIndex('project_imports_asset').on('project_imports').column('asset_id').execute();
+
+    await db.schema
+      .createTable('sessions')
+      .addColumn('id_hash', text, (c) => c.primaryKey())
+      .addColumn('user_id', text, (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('csrf_token', text, (c) => c.notNull())
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addColumn('expires_at', text, (c) => c.notNull())
+      .addColumn('last_seen_at', text, (c) => c.notNull())
+      .addColumn('ip', text)
+      .addColumn('user_agent', text)
+      .execute();
+    await db.schema.createIndex('sessions_user').on('sessions').column('user_id').execute();
+
+    await db.schema
+      .createTable('api_tokens')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('user_id', text, (c) => c.notNull().references('users.id').onDelete('cascade'))
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('token_hash', text, (c) => c.notNull().unique())
+      .addColumn('prefix', text, (c) => c.notNull())
+      .addColumn('scopes', text, (c) => c.notNull())
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addColumn('expires_at', text)
+      .addColumn('last_used_at', text)
+      .addColumn('revoked_at', text)
+      .execute();
+    await db.schema.createIndex('api_tokens_user').on('api_tokens').column('user_id').execute();
+
+    await db.schema
+      .createTable('data_keys')
+      .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('version', int, (c) => c.notNull())
+      .addColumn('wrapped', text, (c) => c.notNull())
+      .addColumn('active', int, (c) => c.notNull())
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('data_keys_pk', ['workspace_id', 'version'])
+      .execute();
+
+    // Append-only: no foreign keys, so deleting a workspace or user never erases its history.
+    await db.schema
+      .createTable('audit_events')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('workspace_id', text, (c) => c.notNull())
+      .addColumn('seq', int, (c) => c.notNull())
+      .addColumn('at', text, (c) => c.notNull())
+      .addColumn('actor_type', text, (c) => c.notNull())
+      .addColumn('actor_id', text)
+      .addColumn('action', text, (c) => c.notNull())
+      .addColumn('target_type', text)
+      .addColumn('target_id', text)
+      .addColumn('ip', text)
+      .addColumn('user_agent', text)
+      .addColumn('request_id', text)
+      .addColumn('details', text, (c) => c.notNull())
+      .addColumn('prev_hash', text, (c) => c.notNull())
+      .addColumn('hash', text, (c) => c.notNull())
+      .addUniqueConstraint('audit_events_chain', ['workspace_id', 'seq'])
+      .execute();
+    await db.schema.createIndex('audit_events_ws_at').on('audit_events').columns(['workspace_id', 'at']).execute();
+
+    await db.schema
+      .createTable('audit_heads')
+      .addColumn('chain_id', text, (c) => c.primaryKey())
+      .addColumn('seq', int, (c) => c.notNull())
+      .addColumn('hash', text, (c) => c.notNull())
+      .execute();
+
+    // One row; bumped by every write that changes access facts, so other nodes know to catch up.
+    await db.schema
+      .createTable('change_counter')
+      .addColumn('id', int, (c) => c.primaryKey())
+      .addColumn('version', int, (c) => c.notNull())
+      .execute();
+    await db.insertInto('change_counter').values({ id: 1, version: 0 }).execute();
+  },
+};
+
+export const migrations: Record<string, Migration> = {
+  '001_foundation': m001_foundation,
+};
+
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: 'atrium_migrations',
+    migrationLockTableName: 'atrium_migrations_lock',
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const name = failed?.migrationName ?? 'unknown';
+    throw new Error(`Database migration ${name} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+

@@ -1,0 +1,174 @@
+/**
+ * The database's tables as Kysely sees them. Both dialects store the same shapes:
+ * ids and timestamps (ISO-8601 UTC) as text, booleans as 0/1 integers, JSON as text —
+ * so one query serves SQLite and PostgreSQL without per-dialect branches.
+ */
+
+export interface WorkspacesTable {
+  id: string;
+  slug: string;
+  name: string;
+  plan: string;
+  default_connection_id: string | null;
+  created_at: string;
+}
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  name: string;
+  password_hash: string | null;
+  created_at: string;
+}
+
+export interface MembershipsTable {
+  workspace_id: string;
+  user_id: string;
+  role: string;
+  created_at: string;
+}
+
+export interface GroupsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  name_key: string;
+  description: string;
+  created_at: string;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: string;
+  created_at: string;
+}
+
+export interface ProjectsTable {
+  id: string;
+  workspace_id: string;
+  name: string;
+  description: string;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProjectGrantsTable {
+  project_id: string;
+  /** 'user' | 'group' | 'public' */
+  subject_type: string;
+  /** user id, group id (custom, or 'workspace'), '' for public */
+  subject_id: string;
+  level: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+/** The access-relevant part of every asset, whatever its kind. */
+export interface AssetsTable {
+  id: string;
+  workspace_id: string;
+  /** null for a workspace asset; a project id for a project-scoped one */
+  project_id: string | null;
+  kind: string;
+  name: string;
+  /** JSON array of group ids (custom ids or built-in names) */
+  access: string;
+  version: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ProjectImportsTable {
+  project_id: string;
+  asset_id: string;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  /** sha256 of the cookie value; the cookie itself is never stored */
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+  last_seen_at: string;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  /** sha256 of the token; the token is shown once at creation */
+  token_hash: string;
+  /** first characters, to recognise a token in a list */
+  prefix: string;
+  /** JSON array: 'read' | 'write' */
+  scopes: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface DataKeysTable {
+  workspace_id: string;
+  version: number;
+  wrapped: string;
+  active: number;
+  created_at: string;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  /** '' for events outside any workspace (login, token creation…) */
+  workspace_id: string;
+  seq: number;
+  at: string;
+  actor_type: string;
+  actor_id: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  /** JSON object; never holds a secret */
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadsTable {
+  chain_id: string;
+  seq: number;
+  hash: string;
+}
+
+export interface ChangeCounterTable {
+  id: number;
+  version: number;
+}
+
+export interface Database {
+  workspaces: WorkspacesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  projects: ProjectsTable;
+  project_grants: ProjectGrantsTable;
+  assets: AssetsTable;
+  project_imports: ProjectImportsTable;
+  sessions: SessionsTable;
+  api_tokens: ApiTokensTable;
+  data_keys: DataKeysTable;
+  audit_events: AuditEventsTable;
+  audit_heads: AuditHeadsTable;
+  change_counter: ChangeCounterTable;
+}
+

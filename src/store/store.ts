@@ -1,0 +1,95 @@
+/**
+ * Opens the database: SQLite (better-sqlite3, WAL, foreign keys on, full fsync on commit so an
+ * acknowledged write survives a crash) by default, PostgreSQL when a postgres:// URL is given.
+ * Both go through one Kysely instance typed by `Database`; callers never branch on the dialect.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, type Transaction, sql } from 'kysely';
+import pg from 'pg';
+import type { Database } from './store-schema.js';
+import { migrateToLatest } from './store-migrations.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+export type Db = Kysely<Database>;
+export type Tx = Transaction<Database>;
+/** Either the root handle or a transaction: repositories accept both. */
+export type DbOrTx = Kysely<Database>;
+
+export interface Store {
+  readonly db: Db;
+  readonly dialect: Dialect;
+  /** A human-readable location (a file path, or host/database — never a password). */
+  readonly location: string;
+  transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StoreOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  /** Run migrations (default true). */
+  migrate?: boolean;
+  poolMax?: number;
+}
+
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `postgres://${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.host}${u.pathname}`;
+  } catch {
+    return 'postgres://(unparseable url)';
+  }
+}
+
+export async function openStore(opts: StoreOptions): Promise<Store> {
+  let db: Db;
+  let dialect: Dialect;
+  let location: string;
+  if (opts.databaseUrl) {
+    dialect = 'postgres';
+    location = describeDatabaseUrl(opts.databaseUrl);
+    const pool = new pg.Pool({
+      connectionString: opts.databaseUrl,
+      max: opts.poolMax ?? 10,
+      connectionTimeoutMillis: 10_000,
+    });
+    // An idle client's error (e.g. the server restarting) must not crash the process.
+    pool.on('error', () => {});
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    dialect = 'sqlite';
+    fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+    location = path.join(opts.dataDir, 'atrium.db');
+    const database = new SQLite(location);
+    database.pragma('journal_mode = WAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('synchronous = FULL');
+    database.pragma('busy_timeout = 5000');
+    db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  }
+
+  const store: Store = {
+    db,
+    dialect,
+    location,
+    transaction: (fn) => db.transaction().execute(fn),
+    async ping() {
+      await sql`select 1`.execute(db);
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+
+  try {
+    await store.ping();
+    if (opts.migrate !== false) await migrateToLatest(db);
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    throw new Error(`Cannot open the database at ${location}: ${(err as Error).message}`);
+  }
+  return store;
+}
