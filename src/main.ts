@@ -15,6 +15,9 @@ import { createGroupsService } from './modules/groups/groups-service.js';
 import { createProjectsService } from './modules/projects/projects-service.js';
 import { createWorkspacesService } from './modules/workspaces/workspaces-service.js';
 import { openStore, type Store } from './store/store.js';
+import { openMasterKeyring } from './crypto/crypto-master-keys.js';
+import { createCryptoService } from './crypto/crypto-service.js';
+import { createKeysRepository } from './modules/keys/keys-repository.js';
 
 export const VERSION = '0.1.0';
 
@@ -35,6 +38,9 @@ export interface AtriumOptions {
 
 export async function createServices(config: Config, store: Store, opts: AtriumOptions = {}): Promise<Services> {
   const audit = createAuditService({ db: store.db });
+  // Opens (or, on first start, creates with mode 0600) the master key before anything else.
+  const keyring = openMasterKeyring({ masterKey: config.masterKey, dataDir: config.dataDir });
+  const crypto = createCryptoService({ keyring, dataKeys: createKeysRepository(store.db) });
   const authz = createAuthzService({ store }, { followIntervalMs: opts.followIntervalMs });
   const auth = createAuthService(
     { store, audit },
@@ -48,7 +54,7 @@ export async function createServices(config: Config, store: Store, opts: AtriumO
   const groups = createGroupsService({ store, audit, authz });
   const projects = createProjectsService({ store, audit, authz });
   await authz.rebuild();
-  return { store, audit, auth, authz, workspaces, groups, projects };
+  return { store, crypto, audit, auth, authz, workspaces, groups, projects };
 }
 
 export async function createAtrium(config: Config, opts: AtriumOptions = {}): Promise<Atrium> {

@@ -6,9 +6,11 @@ import type { GroupsService } from '../modules/groups/groups-service.js';
 import type { ProjectsService } from '../modules/projects/projects-service.js';
 import type { WorkspacesService } from '../modules/workspaces/workspaces-service.js';
 import type { Store } from '../store/store.js';
+import type { CryptoService } from '../crypto/crypto-service.js';
 
 export interface Services {
   store: Store;
+  crypto: CryptoService;
   audit: AuditService;
   auth: AuthService;
   authz: AuthzService;

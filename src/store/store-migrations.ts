@@ -145,7 +145,6 @@ const m001_foundation: Migration = {
       .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
       .addColumn('version', int, (c) => c.notNull())
       .addColumn('wrapped', text, (c) => c.notNull())
-      .addColumn('active', int, (c) => c.notNull())
       .addColumn('created_at', text, (c) => c.notNull())
       .addPrimaryKeyConstraint('data_keys_pk', ['workspace_id', 'version'])
       .execute();

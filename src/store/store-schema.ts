@@ -118,8 +118,8 @@ export interface ApiTokensTable {
 export interface DataKeysTable {
   workspace_id: string;
   version: number;
+  /** the data key, wrapped by a master key version ("mk<version>:…"); the highest version is active */
   wrapped: string;
-  active: number;
   created_at: string;
 }
 

@@ -174,11 +174,13 @@ export function authorize(
   const userId = principal?.userId ?? null;
   const allowed = idx.projectActions(userId, resource.projectId);
   if (allowed.includes(action as ProjectAction)) return;
-  const visible = allowed.includes(ProjectAction.view);
+  // Admins may share or delete projects they have no grant on: those are not hidden from them.
+  const visible = allowed.length > 0;
   if (!visible) {
     if (!principal) throw unauth(principal);
     throw new AppError('not_found', 'Project was not found.', { resource: 'project', id: resource.projectId });
   }
+  if (!principal) throw unauth(principal);
   const eff = idx.effectiveLevel(userId, resource.projectId);
   throw denied(action, {
     level: levelNameOf(eff.level),
