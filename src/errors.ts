@@ -27,6 +27,7 @@ export type ErrorCode =
   | 'confirmation_required'
   | 'last_admin'
   | 'service_unavailable'
+  | 'decryption_failed'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -52,6 +53,7 @@ const STATUS: Record<ErrorCode, number> = {
   confirmation_required: 409,
   last_admin: 409,
   service_unavailable: 503,
+  decryption_failed: 500,
   internal: 500,
 };
 

@@ -40,7 +40,14 @@ export async function createServices(config: Config, store: Store, opts: AtriumO
   const audit = createAuditService({ db: store.db });
   // Opens (or, on first start, creates with mode 0600) the master key before anything else.
   const keyring = openMasterKeyring({ masterKey: config.masterKey, dataDir: config.dataDir });
-  const crypto = createCryptoService({ keyring, dataKeys: createKeysRepository(store.db) });
+  const dataKeys = createKeysRepository(store.db);
+  if (keyring.origin.kind === 'file' && keyring.origin.created && (await dataKeys.listAll()).length > 0) {
+    throw new Error(
+      `A new master key file was just created at ${keyring.origin.path}, but the database already holds encrypted data keys: ` +
+        'the original key file was lost or is in another data directory. Restore it (or set ATRIUM_MASTER_KEY) and start again.',
+    );
+  }
+  const crypto = createCryptoService({ keyring, dataKeys });
   const authz = createAuthzService({ store }, { followIntervalMs: opts.followIntervalMs });
   const auth = createAuthService(
     { store, audit },

@@ -4,6 +4,7 @@
  * in full and answered as `internal` with no detail, so no stack, SQL or hostname leaks out.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { isCryptoError } from '../crypto/crypto-errors.js';
 import { AppError } from '../errors.js';
 
 function fromFastify(err: FastifyError): AppError | null {
@@ -50,6 +51,11 @@ export function sendError(reply: FastifyReply, req: FastifyRequest, e: AppError)
 
 export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (isCryptoError(err)) {
+      // Never the key or the value: the operator finds the cause in the log by requestId.
+      req.log.error({ err: { code: err.code, message: err.message } }, 'decryption failed');
+      return sendError(reply, req, new AppError('decryption_failed', 'A stored credential could not be decrypted. An administrator should check the master key configuration (ATRIUM_MASTER_KEY or the key file).'));
+    }
     const known = fromFastify(err);
     if (known) {
       if (known.status >= 500) req.log.error({ err }, 'request failed');
