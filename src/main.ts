@@ -2,6 +2,7 @@
  * The composition root: the only place that knows the whole graph. Opens the store, builds the
  * repositories' services in dependency order, loads the access index, and assembles the server.
  */
+import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
@@ -42,6 +43,8 @@ export async function createServices(config: Config, store: Store, opts: AtriumO
   const keyring = openMasterKeyring({ masterKey: config.masterKey, dataDir: config.dataDir });
   const dataKeys = createKeysRepository(store.db);
   if (keyring.origin.kind === 'file' && keyring.origin.created && (await dataKeys.listAll()).length > 0) {
+    // Remove the wrong new key, or the next start would take it for the real one.
+    fs.rmSync(keyring.origin.path, { force: true });
     throw new Error(
       `A new master key file was just created at ${keyring.origin.path}, but the database already holds encrypted data keys: ` +
         'the original key file was lost or is in another data directory. Restore it (or set ATRIUM_MASTER_KEY) and start again.',

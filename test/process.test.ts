@@ -1,0 +1,101 @@
+/**
+ * The real server process: an acknowledged write survives kill -9; SIGTERM shuts down cleanly;
+ * the master key file is created 0600 on first start; `atrium keys rotate` runs against a
+ * live server's data without interrupting decryption.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { freshDatabase, type TestDb } from './helpers/test-db.js';
+import { loginOver, startServerProcess } from './helpers/test-process.js';
+import { loadConfig } from '../src/config.js';
+import { createAtrium } from '../src/main.js';
+
+const run = promisify(execFile);
+const PASSWORD = 'process-test-pw';
+let db: TestDb | undefined;
+afterEach(async () => {
+  await db?.drop();
+  db = undefined;
+});
+
+const envFor = (d: TestDb) => ({ DATA_DIR: d.dataDir, DATABASE_URL: d.databaseUrl ?? '', ATRIUM_DEMO_PASSWORD: PASSWORD, ATRIUM_MASTER_KEY: '' });
+
+describe('the server process', () => {
+  it('keeps every acknowledged write across kill -9', async () => {
+    db = await freshDatabase();
+    const s1 = await startServerProcess(envFor(db));
+    expect(s1.output()).toContain('admin@demo.local');
+    const h = await loginOver(s1.url, 'admin@demo.local', PASSWORD);
+    const acked: string[] = [];
+    for (let i = 0; i < 25; i++) {
+      const r = await fetch(`${s1.url}/api/v1/workspaces/demo/groups`, { method: 'POST', headers: { ...h, cookie: h.cookie, 'content-type': 'application/json' }, body: JSON.stringify({ name: `durable ${i}` }) });
+      expect(r.status).toBe(201);
+      acked.push(((await r.json()) as { id: string }).id);
+    }
+    s1.child.kill('SIGKILL');
+    await s1.exited;
+
+    const s2 = await startServerProcess(envFor(db));
+    try {
+      expect(s2.output()).not.toContain('Demo workspace created'); // not a fresh database any more
+      const h2 = await loginOver(s2.url, 'admin@demo.local', PASSWORD);
+      const groups = (await (await fetch(`${s2.url}/api/v1/workspaces/demo/groups`, { headers: { cookie: h2.cookie } })).json()) as { custom: { id: string }[] };
+      const ids = new Set(groups.custom.map((g) => g.id));
+      expect(acked.filter((id) => !ids.has(id))).toEqual([]);
+    } finally {
+      s2.child.kill('SIGTERM');
+      expect(await s2.exited).toBe(0);
+    }
+    const verify = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'audit', 'verify'], { env: { ...process.env, ...envFor(db) } });
+    expect(verify.stdout).toMatch(/^OK: /);
+  });
+
+  it('shuts down gracefully on SIGTERM and creates the master key file with mode 0600', async () => {
+    db = await freshDatabase();
+    const s = await startServerProcess(envFor(db), ['--no-demo']);
+    expect(s.output()).not.toContain('admin@demo.local');
+    const keyFile = path.join(db.dataDir, 'master.key');
+    expect(fs.statSync(keyFile).mode & 0o777).toBe(0o600);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
+  });
+
+  it('refuses to start with a key file others can read, saying how to fix it', async () => {
+    db = await freshDatabase();
+    fs.mkdirSync(db.dataDir, { recursive: true });
+    const s = await startServerProcess(envFor(db), ['--no-demo']);
+    s.child.kill('SIGTERM');
+    await s.exited;
+    fs.chmodSync(path.join(db.dataDir, 'master.key'), 0o644);
+    const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', '0'], { env: { ...process.env, ...envFor(db) } }).catch((e) => e);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/chmod 600/);
+  });
+
+  it('atrium keys rotate re-wraps data keys while a server keeps decrypting', async () => {
+    db = await freshDatabase();
+    const config = loadConfig({ ATRIUM_DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'silent' }, { dataDir: db.dataDir, databaseUrl: db.databaseUrl });
+    const atrium = await createAtrium(config);
+    try {
+      const ws = atrium.demo!.workspaceId;
+      const ct = await atrium.services.crypto.encryptForWorkspace(ws, 'hunter2', 'test:1');
+      const before = await atrium.services.store.db.selectFrom('data_keys').select('wrapped').executeTakeFirstOrThrow();
+      expect(before.wrapped).toMatch(/^mk1:/);
+      const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'keys', 'rotate'], { env: { ...process.env, ...envFor(db) } });
+      expect(r.stdout).toMatch(/new active version 2/);
+      expect(r.stdout).toMatch(/1 re-wrapped/);
+      const after = await atrium.services.store.db.selectFrom('data_keys').select('wrapped').executeTakeFirstOrThrow();
+      expect(after.wrapped).toMatch(/^mk2:/);
+      // The running server meets master version 2 for the first time: it reloads the file.
+      atrium.services.crypto.clearCache();
+      expect(await atrium.services.crypto.decryptForWorkspace(ws, ct, 'test:1')).toBe('hunter2');
+      const ct2 = await atrium.services.crypto.encryptForWorkspace(ws, 'new value', 'test:2');
+      expect(await atrium.services.crypto.decryptForWorkspace(ws, ct2, 'test:2')).toBe('new value');
+    } finally {
+      await atrium.close();
+    }
+  });
+});
