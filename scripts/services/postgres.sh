@@ -2,6 +2,8 @@
 # A throwaway PostgreSQL 15 on loopback for the tests: install (apt-get) if missing, start, stop.
 #   scripts/services/postgres.sh start   -> prints the admin URL on stdout
 #   scripts/services/postgres.sh stop
+# ATRIUM_TEST_PG_AUTH=scram: the superuser `postgres` keeps trust auth, every other role must give
+# its password (scram-sha-256) over TCP, so tests can check a wrong password is refused.
 set -euo pipefail
 ROOT="${ATRIUM_TEST_SERVICES_DIR:-/tmp/atrium-test-services}"
 DIR="$ROOT/postgres"
@@ -34,6 +36,11 @@ start() {
   if [ "$(id -u)" = 0 ]; then chown -R postgres:postgres "$ROOT" "$DIR"; chmod 755 "$ROOT"; fi
   as_pg "'$BIN/initdb' -D '$DIR/data' --auth=trust --username=postgres -E UTF8 --locale=C.UTF-8 >'$DIR/initdb.log' 2>&1" \
     || { cat "$DIR/initdb.log" >&2; exit 1; }
+  if [ "${ATRIUM_TEST_PG_AUTH:-trust}" = scram ]; then
+    printf '%s\n' 'local all all trust' \
+      'host all postgres 127.0.0.1/32 trust' 'host all postgres ::1/128 trust' \
+      'host all all 127.0.0.1/32 scram-sha-256' 'host all all ::1/128 scram-sha-256' >"$DIR/data/pg_hba.conf"
+  fi
   as_pg "'$BIN/pg_ctl' -D '$DIR/data' -l '$DIR/server.log' -w -t 60 -o \"-c listen_addresses=127.0.0.1 -p $PORT -k '$DIR' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300\" start >&2" \
     || { cat "$DIR/server.log" >&2; exit 1; }
   echo "postgres://postgres@127.0.0.1:$PORT/postgres"
