@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs and starts the services the tests need
-# (PostgreSQL), type-checks, builds, runs every test on SQLite and again on PostgreSQL, and
+# (PostgreSQL, MariaDB), type-checks, builds, runs every test on SQLite and again on PostgreSQL, and
 # stops the services afterwards, whatever happened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,13 +8,18 @@ cd "$(dirname "$0")/.."
 export ATRIUM_TEST_SERVICES_DIR="${ATRIUM_TEST_SERVICES_DIR:-/tmp/atrium-test-services-$$}"
 cleanup() {
   bash scripts/services/postgres.sh stop || true
+  bash scripts/services/mariadb.sh stop || true
   rm -rf "$ATRIUM_TEST_SERVICES_DIR"
 }
 trap cleanup EXIT
 
 echo "== starting PostgreSQL"
-PG_URL="$(bash scripts/services/postgres.sh start)"
+# scram for every role but the superuser, so wrong-password tests are real.
+PG_URL="$(ATRIUM_TEST_PG_AUTH=scram bash scripts/services/postgres.sh start)"
 export ATRIUM_TEST_PG_URL="$PG_URL"
+echo "== starting MariaDB"
+ATRIUM_TEST_MYSQL_URL="$(bash scripts/services/mariadb.sh start)"
+export ATRIUM_TEST_MYSQL_URL
 
 echo "== type-checking and building"
 npx tsc -p tsconfig.json --noEmit

@@ -14,6 +14,8 @@ import { createAuthzService } from './modules/authz/authz-service.js';
 import { type DemoResult, isFreshDatabase, seedDemo } from './modules/demo/demo-seed.js';
 import { createGroupsService } from './modules/groups/groups-service.js';
 import { createProjectsService } from './modules/projects/projects-service.js';
+import { createAssetsService } from './modules/assets/assets-service.js';
+import { createSecretsService } from './modules/secrets/secrets-service.js';
 import { createWorkspacesService } from './modules/workspaces/workspaces-service.js';
 import { openStore, type Store } from './store/store.js';
 import { openMasterKeyring } from './crypto/crypto-master-keys.js';
@@ -63,8 +65,10 @@ export async function createServices(config: Config, store: Store, opts: AtriumO
   const workspaces = createWorkspacesService({ store, audit, authz });
   const groups = createGroupsService({ store, audit, authz });
   const projects = createProjectsService({ store, audit, authz });
+  const assets = createAssetsService({ store, audit, authz });
+  const secrets = createSecretsService({ store, audit, authz, assets, crypto });
   await authz.rebuild();
-  return { store, crypto, audit, auth, authz, workspaces, groups, projects };
+  return { store, crypto, audit, auth, authz, workspaces, groups, projects, assets, secrets };
 }
 
 export async function createAtrium(config: Config, opts: AtriumOptions = {}): Promise<Atrium> {

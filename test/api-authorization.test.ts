@@ -38,7 +38,7 @@ beforeAll(async () => {
   ids.dataTeam = (await db.selectFrom('groups').select('id').where('name', '=', 'Data Team').executeTakeFirstOrThrow()).id;
   // A sensitive connection shared only with Data Team, imported into the guest's project.
   const now = new Date().toISOString();
-  await db.insertInto('assets').values({ id: 'ast_finance', workspace_id: t.demoWorkspaceId, project_id: null, kind: 'data_connection', name: 'Finance DB', access: JSON.stringify([ids.dataTeam]), version: 1, created_by: null, created_at: now, updated_at: now }).execute();
+  await db.insertInto('assets').values({ id: 'ast_finance', workspace_id: t.demoWorkspaceId, project_id: null, kind: 'data_connection', name: 'Finance DB', name_key: 'finance db', scope_key: '', access: JSON.stringify([ids.dataTeam]), version: 1, created_by: null, created_at: now, updated_at: now }).execute();
   await db.insertInto('project_imports').values({ project_id: ids.interview, asset_id: 'ast_finance', created_by: null, created_at: now }).execute();
   await s.authz.rebuild();
 });

@@ -12,6 +12,7 @@ import { PLANS, type Plan } from '../modules/plans.js';
 import { openStore } from '../store/store.js';
 import { createAuditService } from '../modules/audit/audit-service.js';
 import { keysRotate } from './cli-keys.js';
+import { runWithProjectEnv } from './cli-run.js';
 
 const program = new Command();
 program.name('atrium').description('Atrium: share data connections, secrets, git packages and S3 buckets with projects.').version(VERSION);
@@ -131,6 +132,18 @@ storeOptions(audit.command('verify').description('Verify the hash chains; report
     await store.close();
   }
 });
+
+program
+  .command('run')
+  .description("Run a command with a project's secrets as environment variables (needs ATRIUM_URL and ATRIUM_TOKEN)")
+  .requiredOption('--project <id>', 'project id')
+  .option('--url <url>', 'Atrium server (env ATRIUM_URL)', process.env.ATRIUM_URL ?? 'http://127.0.0.1:8080')
+  .argument('<command...>', 'the command and its arguments, after --')
+  .action(async (command: string[], opts: { project: string; url: string }) => {
+    const token = process.env.ATRIUM_TOKEN;
+    if (!token) fail('Set ATRIUM_TOKEN to an API token (create one with POST /api/v1/me/tokens).');
+    process.exitCode = await runWithProjectEnv({ url: opts.url, token, project: opts.project, command });
+  });
 
 function fail(message: string): never {
   process.stderr.write(`atrium: ${message}\n`);

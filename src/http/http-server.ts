@@ -20,6 +20,8 @@ import { registerWorkspacesRoutes } from '../modules/workspaces/workspaces-route
 import { registerGroupsRoutes } from '../modules/groups/groups-routes.js';
 import { registerProjectsRoutes } from '../modules/projects/projects-routes.js';
 import { registerAuditRoutes } from '../modules/audit/audit-routes.js';
+import { registerImportsRoutes } from '../modules/assets/assets-routes.js';
+import { registerSecretsRoutes } from '../modules/secrets/secrets-routes.js';
 import { registerConsoleRoutes } from './http-console.js';
 
 export type App = FastifyInstance;
@@ -128,6 +130,8 @@ export async function buildServer(services: Services, opts: ServerOptions): Prom
     registerGroupsRoutes(zapi, services);
     registerProjectsRoutes(zapi, services);
     registerAuditRoutes(zapi, services);
+    registerImportsRoutes(zapi, services);
+    registerSecretsRoutes(zapi, services);
   }, { prefix: '/api/v1' });
   registerConsoleRoutes(z);
   return app;

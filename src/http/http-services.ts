@@ -6,6 +6,8 @@ import type { GroupsService } from '../modules/groups/groups-service.js';
 import type { ProjectsService } from '../modules/projects/projects-service.js';
 import type { WorkspacesService } from '../modules/workspaces/workspaces-service.js';
 import type { Store } from '../store/store.js';
+import type { AssetsService } from '../modules/assets/assets-service.js';
+import type { SecretsService } from '../modules/secrets/secrets-service.js';
 import type { CryptoService } from '../crypto/crypto-service.js';
 
 export interface Services {
@@ -17,4 +19,6 @@ export interface Services {
   workspaces: WorkspacesService;
   groups: GroupsService;
   projects: ProjectsService;
+  assets: AssetsService;
+  secrets: SecretsService;
 }

@@ -6,6 +6,7 @@ import { ConfirmFields, GrantLevelSchema, IdParam, Name, WsParams, type ZApp } f
 import type { Services } from '../../http/http-services.js';
 import { authorize } from '../authz/authz-service.js';
 import type { ProjectRow, SubjectInput } from './projects-service.js';
+import type { Principal } from '../auth/auth-service.js';
 
 const ProjectParams = z.strictObject({ projectId: IdParam });
 const GrantParams = z.strictObject({ projectId: IdParam, subject: z.string().min(1).max(300).describe('user:<userId>, group:<groupId>, group:workspace or public') });
@@ -20,6 +21,16 @@ export function parseSubjectKey(key: string): SubjectInput {
   return m[1] === 'user' ? { type: 'user', userId: m[2]! } : { type: 'group', groupId: m[2]! };
 }
 
+/** Loads a project and authorizes `action` on it (404 for projects the caller cannot see). */
+export async function loadProject(s: Services, req: { principal: Principal | null }, projectId: string, action: ProjectAction): Promise<ProjectRow> {
+  const p = await s.projects.get(projectId).catch(() => {
+    if (!req.principal) throw new AppError('unauthenticated', 'Sign in, or send an API token as "Authorization: Bearer <token>".');
+    throw new AppError('not_found', `Project '${projectId}' was not found.`, { resource: 'project', id: projectId });
+  });
+  authorize(s.authz, req.principal, action, { type: 'project', projectId: p.id, workspaceId: p.workspaceId });
+  return p;
+}
+
 export function registerProjectsRoutes(app: ZApp, s: Services): void {
   const tags = ['projects'];
   const present = (p: ProjectRow, userId: string | null) => ({
@@ -27,15 +38,7 @@ export function registerProjectsRoutes(app: ZApp, s: Services): void {
     access: { level: levelName(s.authz.index.level(userId, p.id)) },
     allowedActions: s.authz.index.projectActions(userId, p.id),
   });
-  /** Loads a project and authorizes `action` on it (404 for projects the caller cannot see). */
-  const load = async (req: { principal: { userId: string } | null }, projectId: string, action: ProjectAction) => {
-    const p = await s.projects.get(projectId).catch(() => {
-      if (!req.principal) throw new AppError('unauthenticated', 'Sign in, or send an API token as "Authorization: Bearer <token>".');
-      throw new AppError('not_found', `Project '${projectId}' was not found.`, { resource: 'project', id: projectId });
-    });
-    authorize(s.authz, req.principal as never, action, { type: 'project', projectId: p.id, workspaceId: p.workspaceId });
-    return p;
-  };
+  const load = (req: { principal: Principal | null }, projectId: string, action: ProjectAction) => loadProject(s, req, projectId, action);
 
   app.get('/workspaces/:ws/projects', { schema: { tags, summary: 'Projects the caller can view', params: WsParams, querystring: z.strictObject({ minLevel: z.enum(['can_view', 'can_edit', 'full_access']).optional() }) } }, async (req) => {
     const principal = requirePrincipal(req);
