@@ -94,6 +94,9 @@ const m001_foundation: Migration = {
       .addColumn('project_id', text, (c) => c.references('projects.id').onDelete('cascade'))
       .addColumn('kind', text, (c) => c.notNull())
       .addColumn('name', text, (c) => c.notNull())
+      .addColumn('name_key', text, (c) => c.notNull())
+      // '' for a workspace asset, else the project id: names are unique per scope and kind.
+      .addColumn('scope_key', text, (c) => c.notNull())
       .addColumn('access', text, (c) => c.notNull())
       .addColumn('version', int, (c) => c.notNull().defaultTo(1))
       .addColumn('created_by', text)
@@ -101,6 +104,7 @@ const m001_foundation: Migration = {
       .addColumn('updated_at', text, (c) => c.notNull())
       .execute();
     await db.schema.createIndex('assets_ws_kind').on('assets').columns(['workspace_id', 'kind']).execute();
+    await db.schema.createIndex('assets_unique_name').on('assets').columns(['workspace_id', 'scope_key', 'kind', 'name_key']).unique().execute();
 
     await db.schema
       .createTable('project_imports')
@@ -188,8 +192,68 @@ const m001_foundation: Migration = {
   },
 };
 
+const m002_connections_secrets: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('data_connections')
+      .addColumn('asset_id', text, (c) => c.primaryKey().references('assets.id').onDelete('cascade'))
+      .addColumn('type', text, (c) => c.notNull())
+      /** JSON: host, port, database, user, sslMode, path… — never a credential */
+      .addColumn('config', text, (c) => c.notNull())
+      /** ciphertext of the JSON credentials ({password}), or null */
+      .addColumn('credentials', text)
+      .addColumn('read_only', int, (c) => c.notNull().defaultTo(0))
+      .addColumn('schema_cache', text)
+      .addColumn('schema_cached_at', text)
+      .execute();
+
+    await db.schema
+      .createTable('query_results')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('project_id', text, (c) => c.notNull().references('projects.id').onDelete('cascade'))
+      // Results are not assets (rule 6): they outlive the connection that produced them.
+      .addColumn('connection_id', text)
+      .addColumn('connection_name', text, (c) => c.notNull())
+      .addColumn('sql', text, (c) => c.notNull())
+      .addColumn('status', text, (c) => c.notNull())
+      .addColumn('columns', text, (c) => c.notNull())
+      .addColumn('rows', text, (c) => c.notNull())
+      .addColumn('row_count', int, (c) => c.notNull())
+      .addColumn('stored_row_count', int, (c) => c.notNull())
+      .addColumn('truncated', int, (c) => c.notNull())
+      .addColumn('error', text)
+      .addColumn('duration_ms', int, (c) => c.notNull())
+      .addColumn('created_by', text)
+      .addColumn('created_at', text, (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('query_results_project').on('query_results').columns(['project_id', 'created_at']).execute();
+
+    await db.schema
+      .createTable('secrets')
+      .addColumn('asset_id', text, (c) => c.primaryKey().references('assets.id').onDelete('cascade'))
+      .addColumn('description', text, (c) => c.notNull().defaultTo(''))
+      .addColumn('current_version', int, (c) => c.notNull())
+      .addColumn('keep_versions', int, (c) => c.notNull())
+      .addColumn('last_used_at', text)
+      .addColumn('last_used_project_id', text)
+      .execute();
+
+    await db.schema
+      .createTable('secret_versions')
+      .addColumn('asset_id', text, (c) => c.notNull().references('assets.id').onDelete('cascade'))
+      .addColumn('version', int, (c) => c.notNull())
+      /** ciphertext; the value never exists here in plaintext */
+      .addColumn('value', text, (c) => c.notNull())
+      .addColumn('created_by', text)
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('secret_versions_pk', ['asset_id', 'version'])
+      .execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '001_foundation': m001_foundation,
+  '002_connections_secrets': m002_connections_secrets,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {

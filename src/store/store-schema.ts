@@ -72,6 +72,10 @@ export interface AssetsTable {
   project_id: string | null;
   kind: string;
   name: string;
+  /** lower-cased name, unique per (workspace, scope, kind) */
+  name_key: string;
+  /** '' for a workspace asset, else the project id */
+  scope_key: string;
   /** JSON array of group ids (custom ids or built-in names) */
   access: string;
   version: number;
@@ -154,7 +158,57 @@ export interface ChangeCounterTable {
   version: number;
 }
 
+export interface DataConnectionsTable {
+  asset_id: string;
+  type: string;
+  config: string;
+  credentials: string | null;
+  read_only: number;
+  schema_cache: string | null;
+  schema_cached_at: string | null;
+}
+
+export interface QueryResultsTable {
+  id: string;
+  project_id: string;
+  connection_id: string | null;
+  connection_name: string;
+  sql: string;
+  /** 'succeeded' | 'failed' | 'cancelled' */
+  status: string;
+  columns: string;
+  rows: string;
+  row_count: number;
+  stored_row_count: number;
+  truncated: number;
+  error: string | null;
+  duration_ms: number;
+  created_by: string | null;
+  created_at: string;
+}
+
+export interface SecretsTable {
+  asset_id: string;
+  description: string;
+  current_version: number;
+  keep_versions: number;
+  last_used_at: string | null;
+  last_used_project_id: string | null;
+}
+
+export interface SecretVersionsTable {
+  asset_id: string;
+  version: number;
+  value: string;
+  created_by: string | null;
+  created_at: string;
+}
+
 export interface Database {
+  data_connections: DataConnectionsTable;
+  query_results: QueryResultsTable;
+  secrets: SecretsTable;
+  secret_versions: SecretVersionsTable;
   workspaces: WorkspacesTable;
   users: UsersTable;
   memberships: MembershipsTable;

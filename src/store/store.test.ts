@@ -13,7 +13,7 @@ describe(`store (${TEST_DIALECT})`, () => {
       expect(store.dialect).toBe(TEST_DIALECT);
       await migrateToLatest(store.db);
       const applied = await sql<{ name: string }>`select name from atrium_migrations`.execute(store.db);
-      expect(applied.rows.map((r) => r.name)).toEqual(['001_foundation']);
+      expect(applied.rows.map((r) => r.name)).toEqual(['001_foundation', '002_connections_secrets']);
       // A second open (another node starting) is a no-op too.
       const again = await openStore({ dataDir: d.dataDir, databaseUrl: d.databaseUrl });
       await again.close();
