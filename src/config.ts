@@ -23,6 +23,17 @@ const ConfigSchema = z.object({
   sessionTtlHours: z.coerce.number().positive(),
   sessionIdleHours: z.coerce.number().positive(),
   bodyLimitBytes: z.coerce.number().int().positive(),
+  /** SSRF guard for data connections: no link-local or cloud-metadata addresses. */
+  ssrfGuard: z.boolean(),
+  ssrfAllowHosts: z.array(z.string()),
+  /** Where SQLite/DuckDB connection files may live (never the data directory's own files). */
+  filesDir: z.string().min(1),
+  sqlPoolMax: z.coerce.number().int().min(1).max(100),
+  queryMaxRows: z.coerce.number().int().min(1),
+  queryTimeoutMs: z.coerce.number().int().min(100),
+  /** Stored results (rule 6) keep at most this many rows / bytes. */
+  resultMaxRows: z.coerce.number().int().min(0),
+  resultMaxBytes: z.coerce.number().int().min(0),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
@@ -54,6 +65,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     sessionTtlHours: env.ATRIUM_SESSION_TTL_HOURS ?? 24 * 7,
     sessionIdleHours: env.ATRIUM_SESSION_IDLE_HOURS ?? 24,
     bodyLimitBytes: env.ATRIUM_BODY_LIMIT_BYTES ?? 1024 * 1024,
+    ssrfGuard: bool(env.ATRIUM_SSRF_GUARD, true),
+    ssrfAllowHosts: (env.ATRIUM_SSRF_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
+    filesDir: path.resolve(env.ATRIUM_FILES_DIR ?? path.join(flags.dataDir ?? env.DATA_DIR ?? './data', 'files')),
+    sqlPoolMax: env.ATRIUM_SQL_POOL_MAX ?? 5,
+    queryMaxRows: env.ATRIUM_QUERY_MAX_ROWS ?? 1_000_000,
+    queryTimeoutMs: env.ATRIUM_QUERY_TIMEOUT_MS ?? 5 * 60_000,
+    resultMaxRows: env.ATRIUM_RESULT_MAX_ROWS ?? 10_000,
+    resultMaxBytes: env.ATRIUM_RESULT_MAX_BYTES ?? 4 * 1024 * 1024,
   };
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) {

@@ -28,6 +28,22 @@ export type ErrorCode =
   | 'last_admin'
   | 'service_unavailable'
   | 'decryption_failed'
+  | 'no_default_connection'
+  // data connections (src/connectors/sql): the database's answer, mapped to a status
+  | 'auth_failed'
+  | 'host_unreachable'
+  | 'timeout'
+  | 'database_not_found'
+  | 'tls_required'
+  | 'tls_failed'
+  | 'ssrf_blocked'
+  | 'query_error'
+  | 'statement_timeout'
+  | 'cancelled'
+  | 'read_only_violation'
+  | 'file_not_found'
+  | 'config_invalid'
+  | 'connection_failed'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -54,6 +70,21 @@ const STATUS: Record<ErrorCode, number> = {
   last_admin: 409,
   service_unavailable: 503,
   decryption_failed: 500,
+  no_default_connection: 400,
+  auth_failed: 422,
+  host_unreachable: 502,
+  timeout: 504,
+  database_not_found: 422,
+  tls_required: 422,
+  tls_failed: 502,
+  ssrf_blocked: 422,
+  query_error: 400,
+  statement_timeout: 408,
+  cancelled: 499,
+  read_only_violation: 403,
+  file_not_found: 422,
+  config_invalid: 400,
+  connection_failed: 502,
   internal: 500,
 };
 

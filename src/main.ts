@@ -16,6 +16,8 @@ import { createGroupsService } from './modules/groups/groups-service.js';
 import { createProjectsService } from './modules/projects/projects-service.js';
 import { createAssetsService } from './modules/assets/assets-service.js';
 import { createSecretsService } from './modules/secrets/secrets-service.js';
+import { createDataConnectionsService } from './modules/data-connections/data-connections-service.js';
+import { createQueriesService } from './modules/queries/queries-service.js';
 import { createWorkspacesService } from './modules/workspaces/workspaces-service.js';
 import { openStore, type Store } from './store/store.js';
 import { openMasterKeyring } from './crypto/crypto-master-keys.js';
@@ -67,8 +69,16 @@ export async function createServices(config: Config, store: Store, opts: AtriumO
   const projects = createProjectsService({ store, audit, authz });
   const assets = createAssetsService({ store, audit, authz });
   const secrets = createSecretsService({ store, audit, authz, assets, crypto });
+  const connections = createDataConnectionsService(
+    { store, assets, crypto },
+    { poolMax: config.sqlPoolMax, connectTimeoutMs: 10_000, ssrfGuard: config.ssrfGuard, ssrfAllowHosts: config.ssrfAllowHosts, filesDir: config.filesDir, protectedDir: config.dataDir },
+  );
+  const queries = createQueriesService(
+    { store, authz, assets, connections },
+    { maxRows: config.queryMaxRows, timeoutMs: config.queryTimeoutMs, resultMaxRows: config.resultMaxRows, resultMaxBytes: config.resultMaxBytes },
+  );
   await authz.rebuild();
-  return { store, crypto, audit, auth, authz, workspaces, groups, projects, assets, secrets };
+  return { store, crypto, audit, auth, authz, workspaces, groups, projects, assets, secrets, connections, queries };
 }
 
 export async function createAtrium(config: Config, opts: AtriumOptions = {}): Promise<Atrium> {
@@ -94,6 +104,7 @@ export async function createAtrium(config: Config, opts: AtriumOptions = {}): Pr
       async close() {
         services.authz.stopFollowing();
         await app.close();
+        await services.connections.closeAll();
         await store.close();
       },
     };

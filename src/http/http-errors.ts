@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isCryptoError } from '../crypto/crypto-errors.js';
 import { AppError } from '../errors.js';
+import { SqlConnectorError } from '../connectors/sql/sql-errors.js';
 
 function fromFastify(err: FastifyError): AppError | null {
   if (err instanceof AppError) return err;
@@ -55,6 +56,11 @@ export function installErrorHandling(app: FastifyInstance): void {
       // Never the key or the value: the operator finds the cause in the log by requestId.
       req.log.error({ err: { code: err.code, message: err.message } }, 'decryption failed');
       return sendError(reply, req, new AppError('decryption_failed', 'A stored credential could not be decrypted. An administrator should check the master key configuration (ATRIUM_MASTER_KEY or the key file).'));
+    }
+    if (err instanceof SqlConnectorError) {
+      // The connector's messages are written for users and never hold a password.
+      const j = err.toJSON();
+      return sendError(reply, req, new AppError(j.code, j.message, { ...j.details }));
     }
     const known = fromFastify(err);
     if (known) {

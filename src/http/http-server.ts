@@ -22,6 +22,8 @@ import { registerProjectsRoutes } from '../modules/projects/projects-routes.js';
 import { registerAuditRoutes } from '../modules/audit/audit-routes.js';
 import { registerImportsRoutes } from '../modules/assets/assets-routes.js';
 import { registerSecretsRoutes } from '../modules/secrets/secrets-routes.js';
+import { registerDataConnectionsRoutes } from '../modules/data-connections/data-connections-routes.js';
+import { registerQueriesRoutes } from '../modules/queries/queries-routes.js';
 import { registerConsoleRoutes } from './http-console.js';
 
 export type App = FastifyInstance;
@@ -132,6 +134,8 @@ export async function buildServer(services: Services, opts: ServerOptions): Prom
     registerAuditRoutes(zapi, services);
     registerImportsRoutes(zapi, services);
     registerSecretsRoutes(zapi, services);
+    registerDataConnectionsRoutes(zapi, services);
+    registerQueriesRoutes(zapi, services);
   }, { prefix: '/api/v1' });
   registerConsoleRoutes(z);
   return app;

@@ -8,6 +8,8 @@ import type { WorkspacesService } from '../modules/workspaces/workspaces-service
 import type { Store } from '../store/store.js';
 import type { AssetsService } from '../modules/assets/assets-service.js';
 import type { SecretsService } from '../modules/secrets/secrets-service.js';
+import type { DataConnectionsService } from '../modules/data-connections/data-connections-service.js';
+import type { QueriesService } from '../modules/queries/queries-service.js';
 import type { CryptoService } from '../crypto/crypto-service.js';
 
 export interface Services {
@@ -21,4 +23,6 @@ export interface Services {
   projects: ProjectsService;
   assets: AssetsService;
   secrets: SecretsService;
+  connections: DataConnectionsService;
+  queries: QueriesService;
 }

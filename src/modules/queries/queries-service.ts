@@ -1,0 +1,250 @@
+/**
+ * SQL cells (rules 5, 6, 9): run a query through a data connection the project uses (or the
+ * workspace default), stream rows as they arrive, and store the result — capped — for the
+ * project's viewers. Running queries can be cancelled by id; a cancel or a client disconnect
+ * stops the query in the database.
+ */
+import type { QueryEvent } from '../../connectors/sql/sql-connector.js';
+import { SqlConnectorError } from '../../connectors/sql/sql-errors.js';
+import { AppError, notFound } from '../../errors.js';
+import { newId, nowIso } from '../../ids.js';
+import type { Store } from '../../store/store.js';
+import type { AssetRow, AssetsService } from '../assets/assets-service.js';
+import type { AuthzService } from '../authz/authz-service.js';
+import type { DataConnectionsService } from '../data-connections/data-connections-service.js';
+import type { ProjectRow } from '../projects/projects-service.js';
+
+/** How long a query may take to produce its first event and still fail as a plain HTTP error. */
+export const EARLY_ERROR_WINDOW_MS = 250;
+
+export interface QueryLimits {
+  maxRows: number;
+  timeoutMs: number;
+  resultMaxRows: number;
+  resultMaxBytes: number;
+}
+
+export interface RunInput {
+  sql: string;
+  connectionId?: string;
+  params?: unknown[];
+  maxRows?: number;
+  timeoutMs?: number;
+}
+
+type Deps = { store: Store; authz: AuthzService; assets: AssetsService; connections: DataConnectionsService };
+
+/** What goes over the wire, one JSON object per line. */
+export type QueryStreamEvent =
+  | { type: 'query'; queryId: string; connectionId: string; connectionName: string }
+  | QueryEvent
+  | { type: 'end'; rowCount: number; truncated: boolean; queryId: string; durationMs: number; storedRows: number }
+  | { type: 'error'; error: { code: string; message: string; details: Record<string, unknown> } };
+
+export function createQueriesService(deps: Deps, limits: QueryLimits) {
+  const { db } = deps.store;
+  const running = new Map<string, { projectId: string; userId: string; controller: AbortController }>();
+
+  /** Picks the connection (named, or the default) and checks rule 5 for the caller. */
+  async function resolveConnection(project: ProjectRow, userId: string, connectionId?: string): Promise<AssetRow> {
+    let id = connectionId;
+    if (!id) {
+      id = (await deps.assets.defaultConnectionId(project.workspaceId)) ?? undefined;
+      if (!id) throw new AppError('no_default_connection', 'This workspace has no default data connection: name one with connectionId, or ask an admin to set a default.', { field: 'connectionId' });
+    }
+    const a = await deps.assets.get(id, 'data_connection').catch(() => null);
+    if (!a || a.workspaceId !== project.workspaceId || !deps.assets.canSeeRow(userId, a)) throw notFound('Data connection', id);
+    if (a.projectId && a.projectId !== project.id) throw notFound('Data connection', id);
+    const idx = deps.authz.index;
+    const isDefault = !connectionId;
+    const imported = idx.imports(project.id).includes(a.id);
+    if (!imported && !isDefault) {
+      throw new AppError('validation_failed', `'${a.name}' is not used by this project: import it first (POST /projects/{p}/imports).`, { field: 'connectionId' });
+    }
+    if (!idx.canUse(userId, project.id, a.id)) {
+      throw new AppError('forbidden', `Running queries with '${a.name}' needs can_edit on the project and access to the connection.`, { action: 'run_query', connectionId: a.id });
+    }
+    return a;
+  }
+
+  /**
+   * Starts a query. Resolves once the first event (the columns, or an error before any row) is
+   * known, so connection failures surface as ordinary HTTP errors; the rest streams after.
+   */
+  async function start(project: ProjectRow, userId: string, input: RunInput, clientSignal: AbortSignal) {
+    const conn = await resolveConnection(project, userId, input.connectionId);
+    const { connector, readOnly } = await deps.connections.connectorFor(conn);
+    const queryId = newId('ast').replace(/^ast_/, 'qry_');
+    const controller = new AbortController();
+    const onClientAbort = () => controller.abort();
+    clientSignal.addEventListener('abort', onClientAbort, { once: true });
+    running.set(queryId, { projectId: project.id, userId, controller });
+    const started = performance.now();
+    const maxRows = Math.min(input.maxRows ?? limits.maxRows, limits.maxRows);
+    const timeoutMs = Math.min(input.timeoutMs ?? limits.timeoutMs, limits.timeoutMs);
+    const iterator = connector.query(input.sql, { params: input.params, maxRows, timeoutMs, readOnly, signal: controller.signal })[Symbol.asyncIterator]();
+
+    // What gets stored for the project's viewers: the first rows, within a byte budget.
+    let columns: { name: string; type: string }[] = [];
+    const stored: unknown[][] = [];
+    let storedBytes = 0;
+    let storedFull = false;
+    let rowCount = 0;
+
+    const cleanup = () => {
+      running.delete(queryId);
+      clientSignal.removeEventListener('abort', onClientAbort);
+    };
+
+    async function save(status: 'succeeded' | 'failed' | 'cancelled', truncated: boolean, error: Record<string, unknown> | null) {
+      await db
+        .insertInto('query_results')
+        .values({
+          id: queryId,
+          project_id: project.id,
+          connection_id: conn.id,
+          connection_name: conn.name,
+          sql: input.sql,
+          status,
+          columns: JSON.stringify(columns),
+          rows: JSON.stringify(stored),
+          row_count: rowCount,
+          stored_row_count: stored.length,
+          truncated: truncated || storedFull ? 1 : 0,
+          error: error ? JSON.stringify(error) : null,
+          duration_ms: Math.round(performance.now() - started),
+          created_by: userId,
+          created_at: nowIso(),
+        })
+        .execute();
+    }
+
+    const keep = (rows: unknown[][]) => {
+      rowCount += rows.length;
+      if (storedFull) return;
+      for (const r of rows) {
+        const size = JSON.stringify(r).length + 1;
+        if (stored.length >= limits.resultMaxRows || storedBytes + size > limits.resultMaxBytes) {
+          storedFull = true;
+          return;
+        }
+        stored.push(r);
+        storedBytes += size;
+      }
+    };
+
+    const errorOf = (e: unknown) => {
+      if (e instanceof SqlConnectorError) return e.toJSON() as { code: string; message: string; details: Record<string, unknown> };
+      return { code: 'internal', message: 'The query failed unexpectedly.', details: {} };
+    };
+
+    // Wait briefly for the first event: a failure that quick (bad SQL, wrong password) becomes
+    // an ordinary HTTP error. A slow start streams at once instead, so the client learns the
+    // query id (to cancel) without waiting; a later failure arrives as an `error` event.
+    type First = { ok: true; value: IteratorResult<QueryEvent> } | { ok: false; error: unknown };
+    const firstP: Promise<First> = iterator.next().then(
+      (value) => ({ ok: true as const, value }),
+      (error: unknown) => ({ ok: false as const, error }),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const early = await Promise.race([firstP, new Promise<null>((r) => (timer = setTimeout(() => r(null), EARLY_ERROR_WINDOW_MS)))]);
+    clearTimeout(timer);
+    if (early && !early.ok) {
+      cleanup();
+      const err = errorOf(early.error);
+      await save(err.code === 'cancelled' ? 'cancelled' : 'failed', false, err).catch(() => {});
+      throw early.error;
+    }
+
+    async function* events(): AsyncGenerator<QueryStreamEvent> {
+      try {
+        yield { type: 'query', queryId, connectionId: conn.id, connectionName: conn.name };
+        const first = early ?? (await firstP);
+        if (!first.ok) throw first.error;
+        let next = first.value;
+        while (!next.done) {
+          const ev = next.value;
+          if (ev.type === 'columns') {
+            columns = ev.columns;
+            yield ev;
+          } else if (ev.type === 'rows') {
+            keep(ev.rows);
+            yield ev;
+          } else {
+            await save('succeeded', ev.truncated, null);
+            yield { type: 'end', rowCount: ev.rowCount, truncated: ev.truncated, queryId, durationMs: Math.round(performance.now() - started), storedRows: stored.length };
+          }
+          next = await iterator.next();
+        }
+      } catch (e) {
+        const err = errorOf(e);
+        await save(err.code === 'cancelled' ? 'cancelled' : 'failed', false, err).catch(() => {});
+        yield { type: 'error', error: err };
+      } finally {
+        cleanup();
+        // A consumer that stops early (client gone) must stop the database too.
+        if (!controller.signal.aborted) controller.abort();
+        await iterator.return?.().catch(() => undefined);
+      }
+    }
+
+    return { queryId, connection: conn, events: events() };
+  }
+
+  /** Cancels a running query of the project; only its author or someone who can edit the project. */
+  function cancel(project: ProjectRow, queryId: string): boolean {
+    const r = running.get(queryId);
+    if (!r || r.projectId !== project.id) return false;
+    r.controller.abort();
+    return true;
+  }
+
+  async function list(project: ProjectRow, limit = 50) {
+    const rows = await db
+      .selectFrom('query_results')
+      .select(['id', 'connection_id', 'connection_name', 'sql', 'status', 'row_count', 'stored_row_count', 'truncated', 'duration_ms', 'created_by', 'created_at'])
+      .where('project_id', '=', project.id)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      connectionId: r.connection_id,
+      connectionName: r.connection_name,
+      sql: r.sql,
+      status: r.status,
+      rowCount: Number(r.row_count),
+      storedRows: Number(r.stored_row_count),
+      truncated: Number(r.truncated) === 1,
+      durationMs: Number(r.duration_ms),
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+    }));
+  }
+
+  /** A stored result (rule 6: readable by anyone who can view the project). */
+  async function get(project: ProjectRow, queryId: string) {
+    const r = await db.selectFrom('query_results').selectAll().where('id', '=', queryId).where('project_id', '=', project.id).executeTakeFirst();
+    if (!r) throw notFound('Query result', queryId);
+    return {
+      id: r.id,
+      connectionId: r.connection_id,
+      connectionName: r.connection_name,
+      sql: r.sql,
+      status: r.status,
+      columns: JSON.parse(r.columns) as { name: string; type: string }[],
+      rows: JSON.parse(r.rows) as unknown[][],
+      rowCount: Number(r.row_count),
+      storedRows: Number(r.stored_row_count),
+      truncated: Number(r.truncated) === 1,
+      error: r.error ? (JSON.parse(r.error) as Record<string, unknown>) : null,
+      durationMs: Number(r.duration_ms),
+      createdBy: r.created_by,
+      createdAt: r.created_at,
+    };
+  }
+
+  return { resolveConnection, start, cancel, list, get, runningCount: () => running.size };
+}
+
+export type QueriesService = ReturnType<typeof createQueriesService>;
