@@ -13,7 +13,7 @@ const ACTORS: Actor[] = ['admin', 'editor', 'viewer', 'guest', 'anon', 'outsider
 
 let t: TestApp;
 const c = {} as Record<Actor, Client>;
-const ids = {} as Record<'churn' | 'interview' | 'kpis' | 'dataTeam' | 'otherProject', string>;
+const ids = {} as Record<'churn' | 'interview' | 'kpis' | 'dataTeam' | 'otherProject' | 'wsSecret' | 'wsConn' | 'projConn' | 'queryId' | 'finance', string>;
 let counter = 0;
 const uniq = () => `${Date.now().toString(36)}${++counter}`;
 
@@ -37,10 +37,25 @@ beforeAll(async () => {
   ids.kpis = await byName('Public KPIs');
   ids.dataTeam = (await db.selectFrom('groups').select('id').where('name', '=', 'Data Team').executeTakeFirstOrThrow()).id;
   // A sensitive connection shared only with Data Team, imported into the guest's project.
-  const now = new Date().toISOString();
-  await db.insertInto('assets').values({ id: 'ast_finance', workspace_id: t.demoWorkspaceId, project_id: null, kind: 'data_connection', name: 'Finance DB', name_key: 'finance db', scope_key: '', access: JSON.stringify([ids.dataTeam]), version: 1, created_by: null, created_at: now, updated_at: now }).execute();
-  await db.insertInto('project_imports').values({ project_id: ids.interview, asset_id: 'ast_finance', created_by: null, created_at: now }).execute();
+  const finance = await s.connections.create({ workspaceId: t.demoWorkspaceId, projectId: null, createdBy: t.users.admin, name: 'Finance DB', type: 'duckdb', config: { path: ':memory:' }, access: [ids.dataTeam] }, systemContext('test'));
+  ids.finance = finance.id;
+  await s.assets.importInto(await s.projects.get(ids.interview), finance.id, t.users.admin, { confirm: true, dryRun: false }, systemContext('test'));
   await s.authz.rebuild();
+
+  // Assets in the Data Team's project: a workspace connection and secret (shared with the
+  // workspace) imported into it, and a project connection and secret of its own.
+  const ctx2 = systemContext('test');
+  const admin = t.users.admin;
+  ids.wsConn = (await s.connections.create({ workspaceId: t.demoWorkspaceId, projectId: null, createdBy: admin, name: 'Duck', type: 'duckdb', config: { path: ':memory:' } }, ctx2)).id;
+  ids.wsSecret = (await s.secrets.create({ workspaceId: t.demoWorkspaceId, projectId: null, createdBy: admin, name: 'WS_SECRET', value: 'v' }, ctx2)).id;
+  const churn = await s.projects.get(ids.churn);
+  await s.assets.importInto(churn, ids.wsConn, admin, { confirm: true, dryRun: false }, ctx2);
+  await s.assets.importInto(churn, ids.wsSecret, admin, { confirm: true, dryRun: false }, ctx2);
+  ids.projConn = (await s.connections.create({ workspaceId: t.demoWorkspaceId, projectId: ids.churn, createdBy: admin, name: 'Local duck', type: 'duckdb', config: { path: ':memory:' } }, ctx2)).id;
+  await s.secrets.create({ workspaceId: t.demoWorkspaceId, projectId: ids.churn, createdBy: admin, name: 'LOCAL', value: 'v' }, ctx2);
+  const run = await s.queries.start(churn, admin, { sql: 'select 1', connectionId: ids.wsConn }, new AbortController().signal);
+  for await (const _ of run.events) void _;
+  ids.queryId = run.queryId;
 });
 afterAll(async () => t?.close());
 
@@ -108,7 +123,78 @@ const rows: Row[] = [
   { name: 'my tokens', method: 'GET', url: () => '/api/v1/me/tokens', expect: all(200, { outsider: 200 }) },
   { name: 'create token', method: 'POST', url: () => '/api/v1/me/tokens', body: () => ({ name: 'x', scopes: ['read'] }), expect: all(201, { outsider: 201, readonly: 403 }) },
   { name: 'me', method: 'GET', url: () => '/api/v1/me', expect: all(200, { outsider: 200 }) },
+
+  // workspace secrets (shared with the workspace: guests cannot see them)
+  { name: 'list workspace secrets', method: 'GET', url: () => `${ws}/secrets`, expect: all(200) },
+  { name: 'create workspace secret', method: 'POST', url: () => `${ws}/secrets`, body: () => ({ name: `S_${uniq().toUpperCase()}`, value: 'v' }), expect: adminOnly(201) },
+  { name: 'get workspace secret', method: 'GET', url: () => `${ws}/secrets/${ids.wsSecret}`, expect: all(200, { guest: 404 }) },
+  { name: 'edit workspace secret', method: 'PATCH', url: () => `${ws}/secrets/${ids.wsSecret}`, body: () => ({ description: 'd' }), expect: all(403, { admin: 200, guest: 404 }) },
+  { name: 'secret versions', method: 'GET', url: () => `${ws}/secrets/${ids.wsSecret}/versions`, expect: all(403, { admin: 200, guest: 404 }) },
+  { name: 'secret rollback', method: 'POST', url: () => `${ws}/secrets/${ids.wsSecret}/rollback`, body: () => ({ version: 1 }), expect: all(403, { admin: 200, guest: 404 }) },
+  { name: 'secret usage', method: 'GET', url: () => `${ws}/secrets/${ids.wsSecret}/usage`, expect: all(200, { guest: 404 }) },
+  { name: 'secret groups', method: 'PUT', url: () => `${ws}/secrets/${ids.wsSecret}/access`, body: () => ({ access: ['workspace'] }), expect: all(403, { admin: 200, guest: 404 }) },
+  { name: 'delete workspace secret', method: 'DELETE', url: async () => `${ws}/secrets/${await freshSecret()}?confirm=true`, expect: all(403, { admin: 200, guest: 404 }) },
+  // a project's secrets
+  { name: 'list project secrets', method: 'GET', url: () => `/api/v1/projects/${ids.churn}/secrets`, expect: all(200, { guest: 404 }) },
+  { name: 'create project secret', method: 'POST', url: () => `/api/v1/projects/${ids.churn}/secrets`, body: () => ({ name: `P_${uniq().toUpperCase()}`, value: 'v' }), expect: all(201, { viewer: 403, guest: 404, readonly: 403 }) },
+  { name: 'edit project secret', method: 'PATCH', url: () => `/api/v1/projects/${ids.churn}/secrets/LOCAL`, body: () => ({ value: 'v2' }), expect: all(200, { viewer: 403, guest: 404, readonly: 403 }) },
+  { name: 'delete project secret', method: 'DELETE', url: async () => `/api/v1/projects/${ids.churn}/secrets/${await freshProjectSecret()}?confirm=true`, expect: all(200, { viewer: 403, guest: 404, readonly: 403 }) },
+  { name: 'reveal secret', method: 'POST', url: () => `/api/v1/projects/${ids.churn}/secrets/WS_SECRET/reveal`, expect: all(200, { viewer: 403, guest: 404, readonly: 403 }) },
+  { name: 'runtime env', method: 'GET', url: () => `/api/v1/projects/${ids.churn}/runtime/env`, expect: all(200, { viewer: 403, guest: 404 }) },
+  // imports
+  { name: 'list imports', method: 'GET', url: () => `/api/v1/projects/${ids.churn}/imports`, expect: all(200, { guest: 404 }) },
+  { name: 'importable assets', method: 'GET', url: () => `/api/v1/projects/${ids.churn}/importable`, expect: all(200, { viewer: 403, guest: 404 }) },
+  { name: 'import an asset', method: 'POST', url: () => `/api/v1/projects/${ids.churn}/imports`, body: () => ({ assetId: ids.wsConn }), expect: all(200, { viewer: 403, guest: 404, readonly: 403 }) },
+  { name: 'remove an import', method: 'DELETE', url: async () => `/api/v1/projects/${ids.churn}/imports/${await freshImport()}`, expect: all(204, { viewer: 403, guest: 404, readonly: 403 }) },
+  // workspace data connections
+  { name: 'list connections', method: 'GET', url: () => `${ws}/data-connections`, expect: all(200) },
+  { name: 'create connection', method: 'POST', url: () => `${ws}/data-connections`, body: () => ({ name: `c ${uniq()}`, type: 'duckdb', config: { path: ':memory:' } }), expect: adminOnly(201) },
+  { name: 'test unsaved connection', method: 'POST', url: () => `${ws}/data-connections/test`, body: () => ({ type: 'duckdb', config: { path: ':memory:' } }), expect: adminOnly(200) },
+  { name: 'get connection', method: 'GET', url: () => `${ws}/data-connections/${ids.wsConn}`, expect: all(200, { guest: 404 }) },
+  { name: 'edit connection', method: 'PATCH', url: () => `${ws}/data-connections/${ids.wsConn}`, body: () => ({ readOnly: false }), expect: all(403, { admin: 200, guest: 404 }) },
+  { name: 'test saved connection', method: 'POST', url: () => `${ws}/data-connections/${ids.wsConn}/test`, expect: all(403, { admin: 200, guest: 404 }) },
+  { name: 'connection schema', method: 'GET', url: () => `${ws}/data-connections/${ids.wsConn}/schema`, expect: all(200, { viewer: 403, guest: 404 }) },
+  { name: 'connection usage', method: 'GET', url: () => `${ws}/data-connections/${ids.wsConn}/usage`, expect: all(200, { guest: 404 }) },
+  { name: 'connection groups', method: 'PUT', url: () => `${ws}/data-connections/${ids.wsConn}/access`, body: () => ({ access: ['workspace'] }), expect: all(403, { admin: 200, guest: 404 }) },
+  { name: 'delete connection', method: 'DELETE', url: async () => `${ws}/data-connections/${await freshConnection()}?confirm=true`, expect: all(403, { admin: 200, guest: 404 }) },
+  { name: 'set default connection', method: 'PUT', url: () => `${ws}/default-connection`, body: () => ({ connectionId: ids.wsConn }), expect: adminOnly(200) },
+  { name: 'clear default connection', method: 'DELETE', url: () => `${ws}/default-connection`, expect: adminOnly(200) },
+  // a project's connections and SQL cells
+  { name: 'project connections', method: 'GET', url: () => `/api/v1/projects/${ids.churn}/data-connections`, expect: all(200, { guest: 404 }) },
+  { name: 'create project connection', method: 'POST', url: () => `/api/v1/projects/${ids.churn}/data-connections`, body: () => ({ name: `pc ${uniq()}`, type: 'duckdb', config: { path: ':memory:' } }), expect: all(201, { viewer: 403, guest: 404, readonly: 403 }) },
+  { name: 'test project connection settings', method: 'POST', url: () => `/api/v1/projects/${ids.churn}/data-connections/test`, body: () => ({ type: 'duckdb', config: { path: ':memory:' } }), expect: all(200, { viewer: 403, guest: 404, readonly: 403 }) },
+  { name: 'edit project connection', method: 'PATCH', url: () => `/api/v1/projects/${ids.churn}/data-connections/${ids.projConn}`, body: () => ({ readOnly: false }), expect: all(200, { viewer: 403, guest: 404, readonly: 403 }) },
+  { name: 'test project connection', method: 'POST', url: () => `/api/v1/projects/${ids.churn}/data-connections/${ids.projConn}/test`, expect: all(200, { viewer: 403, guest: 404, readonly: 403 }) },
+  { name: 'delete project connection', method: 'DELETE', url: async () => `/api/v1/projects/${ids.churn}/data-connections/${await freshProjectConnection()}?confirm=true`, expect: all(200, { viewer: 403, guest: 404, readonly: 403 }) },
+  { name: 'project connection schema', method: 'GET', url: () => `/api/v1/projects/${ids.churn}/data-connections/${ids.wsConn}/schema`, expect: all(200, { viewer: 403, guest: 404 }) },
+  { name: 'run a query', method: 'POST', url: () => `/api/v1/projects/${ids.churn}/queries`, body: () => ({ sql: 'select 1', connectionId: ids.wsConn }), expect: all(200, { viewer: 403, guest: 404, readonly: 403 }) },
+  { name: 'cancel a query (none running)', method: 'POST', url: () => `/api/v1/projects/${ids.churn}/queries/qry_none/cancel`, expect: all(404, { viewer: 403, readonly: 403, anon: 401 }) },
+  { name: 'stored results', method: 'GET', url: () => `/api/v1/projects/${ids.churn}/queries`, expect: all(200, { guest: 404 }) },
+  { name: 'a stored result', method: 'GET', url: () => `/api/v1/projects/${ids.churn}/queries/${ids.queryId}`, expect: all(200, { guest: 404 }) },
 ];
+
+async function freshSecret(): Promise<string> {
+  const s = t.atrium.services;
+  return (await s.secrets.create({ workspaceId: t.demoWorkspaceId, projectId: null, createdBy: t.users.admin, name: `F_${uniq().toUpperCase()}`, value: 'v' }, systemContext('test'))).id;
+}
+async function freshProjectSecret(): Promise<string> {
+  const s = t.atrium.services;
+  const name = `L_${uniq().toUpperCase()}`;
+  await s.secrets.create({ workspaceId: t.demoWorkspaceId, projectId: ids.churn, createdBy: t.users.admin, name, value: 'v' }, systemContext('test'));
+  return name;
+}
+async function freshConnection(): Promise<string> {
+  return (await t.atrium.services.connections.create({ workspaceId: t.demoWorkspaceId, projectId: null, createdBy: t.users.admin, name: `f ${uniq()}`, type: 'duckdb', config: { path: ':memory:' } }, systemContext('test'))).id;
+}
+async function freshProjectConnection(): Promise<string> {
+  return (await t.atrium.services.connections.create({ workspaceId: t.demoWorkspaceId, projectId: ids.churn, createdBy: t.users.admin, name: `fp ${uniq()}`, type: 'duckdb', config: { path: ':memory:' } }, systemContext('test'))).id;
+}
+async function freshImport(): Promise<string> {
+  const s = t.atrium.services;
+  const id = await freshConnection();
+  await s.assets.importInto(await s.projects.get(ids.churn), id, t.users.admin, { confirm: true, dryRun: false }, systemContext('test'));
+  return id;
+}
 
 describe('authorization of every route, per caller', () => {
   for (const row of rows) {
@@ -135,7 +221,11 @@ describe('authorization of every route, per caller', () => {
         .replace(/\/projects\/[^/]+/, '/projects/{projectId}')
         .replace(/\/members\/usr_[^/]+$/, '/members/{userId}')
         .replace(/\/groups\/grp_[^/]+/, '/groups/{groupId}')
-        .replace(/\/grants\/[^/]+/, '/grants/{subject}');
+        .replace(/\/grants\/[^/]+/, '/grants/{subject}')
+        .replace(/\/(secrets|data-connections)\/ast_[^/]+/, '/$1/{id}')
+        .replace(/\/projects\/\{projectId\}\/secrets\/(?!\{)[A-Z_0-9]+/, '/projects/{projectId}/secrets/{name}')
+        .replace(/\/imports\/ast_[^/]+/, '/imports/{assetId}')
+        .replace(/\/queries\/qry_[^/]+/, '/queries/{queryId}');
     const covered = new Set<string>();
     for (const row of rows) covered.add(`${row.method} ${norm(await row.url('admin'))}`);
     covered.add('POST /auth/login').add('POST /auth/logout').add('DELETE /me/tokens/{tokenId}'); // covered in api-auth.test.ts
@@ -150,9 +240,10 @@ describe('asset access changes what a guest can do (rule 4, reference scenario 3
     const s = t.atrium.services;
     expect(s.authz.index.level(t.users.guest, ids.interview)).toBe(Level.can_view);
     const access = await c.guest.get(`/api/v1/projects/${ids.interview}/access`);
-    expect(access.json()).toMatchObject({ level: 'can_view', granted: 'can_edit', downgradedBy: ['ast_finance'] });
-    await s.store.db.updateTable('assets').set({ access: JSON.stringify([ids.dataTeam, 'workspace-guests']) }).where('id', '=', 'ast_finance').execute();
-    await s.authz.rebuild();
+    expect(access.json()).toMatchObject({ level: 'can_view', granted: 'can_edit', downgradedBy: [ids.finance] });
+    const admin = c.admin;
+    const r = await admin.put(`/api/v1/workspaces/demo/data-connections/${ids.finance}/access`, { access: [ids.dataTeam, 'workspace-guests'] });
+    expect(r.statusCode).toBe(200);
     const res = await c.guest.patch(`/api/v1/projects/${ids.interview}`, { description: 'now editable' });
     expect(res.statusCode).toBe(200);
     expect(res.json().allowedActions).toContain('edit');

@@ -101,6 +101,9 @@ describe('PostgreSQL connection', () => {
     const list = (await c.viewer.get(`${ws}/data-connections`)).json();
     expect(list.defaultConnectionId).toBe(pgConn);
     expect(list.dataConnections[0]).toMatchObject({ id: pgConn, isDefault: true });
+    // Nothing imported yet: the default alone lets an editor with access run SQL cells.
+    expect((await c.editor.get(`/api/v1/projects/${revenue}`)).json().allowedActions).toContain('run_query');
+    expect((await c.viewer.get(`/api/v1/projects/${revenue}`)).json().allowedActions).not.toContain('run_query');
     const q = await runQuery(c.editor, revenue, { sql: 'select count(*)::int as n from sales' });
     expect(q.status).toBe(200);
     expect(q.rows).toEqual([[100]]);

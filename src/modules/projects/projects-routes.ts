@@ -33,11 +33,19 @@ export async function loadProject(s: Services, req: { principal: Principal | nul
 
 export function registerProjectsRoutes(app: ZApp, s: Services): void {
   const tags = ['projects'];
-  const present = (p: ProjectRow, userId: string | null) => ({
-    ...p,
-    access: { level: levelName(s.authz.index.level(userId, p.id)) },
-    allowedActions: s.authz.index.projectActions(userId, p.id),
-  });
+  /**
+   * A project with the caller's level and allowed actions. The index knows imports; the
+   * workspace default connection (rule 9) also lets an editor with access run SQL cells.
+   */
+  const present = (p: ProjectRow, userId: string | null, defaultConnectionId: string | null) => {
+    const idx = s.authz.index;
+    const allowedActions = idx.projectActions(userId, p.id);
+    if (defaultConnectionId && !allowedActions.includes(ProjectAction.run_query) && idx.canUse(userId, p.id, defaultConnectionId)) {
+      allowedActions.push(ProjectAction.run_query);
+    }
+    return { ...p, access: { level: levelName(idx.level(userId, p.id)) }, allowedActions };
+  };
+  const defaultOf = (wsId: string) => s.assets.defaultConnectionId(wsId);
   const load = (req: { principal: Principal | null }, projectId: string, action: ProjectAction) => loadProject(s, req, projectId, action);
 
   app.get('/workspaces/:ws/projects', { schema: { tags, summary: 'Projects the caller can view', params: WsParams, querystring: z.strictObject({ minLevel: z.enum(['can_view', 'can_edit', 'full_access']).optional() }) } }, async (req) => {
@@ -45,7 +53,8 @@ export function registerProjectsRoutes(app: ZApp, s: Services): void {
     const ws = await s.workspaces.getForUser(req.params.ws, principal.userId);
     const min = req.query.minLevel === 'can_edit' ? Level.can_edit : req.query.minLevel === 'full_access' ? Level.full_access : Level.can_view;
     const list = await s.projects.listVisible(ws.id, principal.userId, min);
-    return { projects: list.map((p) => present(p, principal.userId)) };
+    const def = await defaultOf(ws.id);
+    return { projects: list.map((p) => present(p, principal.userId, def)) };
   });
 
   app.post('/workspaces/:ws/projects', { schema: { tags, summary: 'Create a project (admins and editors); the creator gets full access', params: WsParams, body: ProjectBody } }, async (req, reply) => {
@@ -53,17 +62,17 @@ export function registerProjectsRoutes(app: ZApp, s: Services): void {
     const ws = await s.workspaces.getForUser(req.params.ws, principal.userId);
     authorize(s.authz, principal, WorkspaceAction.create_project, { type: 'workspace', workspaceId: ws.id });
     const p = await s.projects.create(ws.id, principal.userId, req.body, contextOf(req));
-    return reply.status(201).send(present(p, principal.userId));
+    return reply.status(201).send(present(p, principal.userId, await defaultOf(ws.id)));
   });
 
   app.get('/projects/:projectId', { schema: { tags, summary: 'A project, with the caller’s level and allowed actions', params: ProjectParams } }, async (req) => {
     const p = await load(req, req.params.projectId, ProjectAction.view);
-    return present(p, req.principal?.userId ?? null);
+    return present(p, req.principal?.userId ?? null, await defaultOf(p.workspaceId));
   });
 
   app.patch('/projects/:projectId', { schema: { tags, summary: 'Rename or describe a project (can_edit)', params: ProjectParams, body: ProjectPatch } }, async (req) => {
     const p = await load(req, req.params.projectId, ProjectAction.edit);
-    return present(await s.projects.update(p, req.body, contextOf(req)), req.principal!.userId);
+    return present(await s.projects.update(p, req.body, contextOf(req)), req.principal!.userId, await defaultOf(p.workspaceId));
   });
 
   app.delete('/projects/:projectId', { schema: { tags, summary: 'Delete a project (full access or admin)', params: ProjectParams } }, async (req, reply) => {
