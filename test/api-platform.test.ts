@@ -65,6 +65,8 @@ describe('platform', () => {
     await admin.put(`/api/v1/projects/${p.id}/grants/user:${t.users.guest}`, { level: 'can_edit' });
     await admin.patch(`${ws}/members/${m.userId}`, { role: 'viewer', confirm: true });
     await admin.post(`${ws}/groups/${g.id}/members/remove`, { userIds: [t.users.viewer], confirm: true });
+    const preview = await admin.del(`/api/v1/projects/${p.id}/grants/user:${t.users.guest}?dryRun=true`);
+    expect(preview.json()).toEqual({ applied: false, drops: [{ userId: t.users.guest, projectId: p.id, from: 'can_edit', to: 'none' }] });
     await admin.del(`/api/v1/projects/${p.id}/grants/user:${t.users.guest}`);
     await admin.del(`${ws}/members/${m.userId}?confirm=true`);
     await admin.del(`${ws}/groups/${g.id}?confirm=true`);

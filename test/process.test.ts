@@ -63,6 +63,25 @@ describe('the server process', () => {
     expect(await s.exited).toBe(0);
   });
 
+  it('gives a --no-demo install its first admin with atrium admin create', async () => {
+    db = await freshDatabase();
+    const env = { ...process.env, ...envFor(db), ATRIUM_ADMIN_PASSWORD: 'first-admin-pw' };
+    const created = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'admin', 'create', '--email', 'Boss@Example.com', '--workspace', 'Acme Data'], { env });
+    expect(created.stdout).toMatch(/Created workspace 'Acme Data' \(acme-data, ws_\w+\) with admin boss@example.com/);
+    const short = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'admin', 'create', '--email', 'x@example.com'], { env: { ...env, ATRIUM_ADMIN_PASSWORD: 'short' } }).catch((e) => e);
+    expect(short.code).toBe(2);
+    expect(short.stderr).toMatch(/at least 8 characters/);
+    const s = await startServerProcess(envFor(db), ['--no-demo']);
+    try {
+      const h = await loginOver(s.url, 'boss@example.com', 'first-admin-pw');
+      const me = (await (await fetch(`${s.url}/api/v1/me`, { headers: { cookie: h.cookie } })).json()) as { workspaces: { slug: string; role: string }[] };
+      expect(me.workspaces).toEqual([expect.objectContaining({ slug: 'acme-data', role: 'admin' })]);
+    } finally {
+      s.child.kill('SIGTERM');
+      await s.exited;
+    }
+  });
+
   it('refuses to start with a key file others can read, saying how to fix it', async () => {
     db = await freshDatabase();
     fs.mkdirSync(db.dataDir, { recursive: true });

@@ -102,7 +102,7 @@ storeOptions(
     const ctx = systemContext('cli');
     const user = await s.workspaces.findOrCreateUserStandalone({ email: opts.email, name: opts.name, password }, ctx);
     const ws = await s.workspaces.create({ name: opts.workspace, slug, plan: opts.plan as Plan, adminUserId: user.id }, ctx);
-    process.stdout.write(`Created workspace '${ws.name}' (${ws.slug}, ${ws.id}) with admin ${opts.email}${user.created ? '' : ' (existing user)'}.\n`);
+    process.stdout.write(`Created workspace '${ws.name}' (${ws.slug}, ${ws.id}) with admin ${user.email}${user.created ? '' : ' (existing user)'}.\n`);
   } finally {
     await store.close();
   }

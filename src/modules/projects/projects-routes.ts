@@ -5,6 +5,7 @@ import { contextOf, requirePrincipal } from '../../http/http-auth.js';
 import { ConfirmFields, GrantLevelSchema, IdParam, Name, WsParams, type ZApp } from '../../http/http-schemas.js';
 import type { Services } from '../../http/http-services.js';
 import { authorize } from '../authz/authz-service.js';
+import { presentImpact } from '../authz/authz-impact.js';
 import type { ProjectRow, SubjectInput } from './projects-service.js';
 import type { Principal } from '../auth/auth-service.js';
 
@@ -94,9 +95,11 @@ export function registerProjectsRoutes(app: ZApp, s: Services): void {
     return s.projects.setGrant(p, subject, req.body.level, { confirm: !!req.body.confirm, dryRun: !!req.body.dryRun, actorId: req.principal!.userId }, contextOf(req));
   });
 
-  app.delete('/projects/:projectId/grants/:subject', { schema: { tags: ['sharing'], summary: 'Stop sharing with a subject', params: GrantParams } }, async (req, reply) => {
+  app.delete('/projects/:projectId/grants/:subject', { schema: { tags: ['sharing'], summary: 'Stop sharing with a subject (?dryRun=true previews whose level would drop)', params: GrantParams, querystring: z.strictObject({ dryRun: z.enum(['true', 'false']).optional() }) } }, async (req, reply) => {
     const p = await load(req, req.params.projectId, ProjectAction.share);
-    await s.projects.removeGrant(p, parseSubjectKey(req.params.subject), contextOf(req));
+    const subject = parseSubjectKey(req.params.subject);
+    if (req.query.dryRun === 'true') return { applied: false, drops: presentImpact(s.authz.index.previewGrant(p.id, subject, Level.none).drops) };
+    await s.projects.removeGrant(p, subject, contextOf(req));
     return reply.status(204).send();
   });
 
