@@ -293,6 +293,12 @@ describe('MariaDB, SQLite and DuckDB', () => {
     expect(JSON.stringify(schema)).toContain('items');
     const bad = await runQuery(c.editor, revenue, { connectionId: r.json().id, sql: 'selec 1' });
     expect(bad.error?.code).toBe('query_error');
+    // No reaching other files from a cell: not Atrium's own database, not anywhere else.
+    for (const sql of [`ATTACH '${path.join(t.db.dataDir, 'atrium.db')}' AS a`, `/* hi */ attach database '/tmp/x.db' as x`, `VACUUM INTO '/tmp/copy.db'`]) {
+      const q2 = await runQuery(c.editor, revenue, { connectionId: r.json().id, sql });
+      expect(q2.error?.code, sql).toBe('query_error');
+      expect(q2.error?.message).toMatch(/not allowed/);
+    }
   });
 
   it('DuckDB: in memory, reading a CSV file', async () => {
@@ -302,6 +308,12 @@ describe('MariaDB, SQLite and DuckDB', () => {
     expect(r.statusCode).toBe(201);
     const q = await runQuery(c.editor, revenue, { connectionId: r.json().id, sql: `select name, age from read_csv_auto('${csv}') order by age desc` });
     expect(q.rows).toEqual([['grace', 45], ['ada', 36]]);
+    for (const sql of [`select * from read_text('${path.join(t.db.dataDir, 'master.key')}')`, "select * from read_text('/etc/passwd')", "copy (select 1) to '/tmp/atrium-duck-out.csv'", "attach '/tmp/atrium-duck.db'", "set enable_external_access = true"]) {
+      const q2 = await runQuery(c.editor, revenue, { connectionId: r.json().id, sql });
+      expect(q2.error, sql).toBeDefined();
+      expect(JSON.stringify(q2)).not.toMatch(/root:x:0/);
+    }
+    expect(fs.existsSync('/tmp/atrium-duck-out.csv')).toBe(false);
     const cols = q.events.find((e) => e.type === 'columns')!.columns;
     expect(cols).toEqual([{ name: 'name', type: 'VARCHAR' }, { name: 'age', type: 'BIGINT' }]);
   });

@@ -25,8 +25,8 @@ beforeAll(async () => {
                CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 5;`);
   c.closeSync();
   inst.closeSync();
-  conn = createSqlConnector('duckdb', { path: file }, {}, limits());
-  memory = createSqlConnector('duckdb', { path: ':memory:' }, {}, limits());
+  conn = createSqlConnector('duckdb', { path: file }, {}, { ...limits(), fileRoots: [dir] });
+  memory = createSqlConnector('duckdb', { path: ':memory:' }, {}, { ...limits(), fileRoots: [dir] });
 });
 
 afterAll(async () => {
@@ -114,5 +114,18 @@ describe('duckdb connector', () => {
     expect(e.message).toMatch(/no_such_table/);
     const missing = createSqlConnector('duckdb', { path: path.join(dir, 'missing.duckdb') }, {}, limits());
     assertCode(await failure(() => missing.test()), 'file_not_found');
+  });
+
+  it('reads no file outside its roots, and cannot lift the restriction', async () => {
+    const confined = createSqlConnector('duckdb', { path: ':memory:' }, {}, limits());
+    try {
+      for (const sql of [`SELECT * FROM read_text('/etc/passwd')`, `SELECT * FROM read_csv_auto('${path.join(dir, 'people.csv')}')`, `COPY (SELECT 1) TO '${path.join(dir, 'leak.csv')}'`, 'SET enable_external_access = true']) {
+        const e = await failure(() => collect(confined.query(sql, opts())));
+        expect(e.message, sql).not.toMatch(/root:x:0/);
+      }
+      expect(fs.existsSync(path.join(dir, 'leak.csv'))).toBe(false);
+    } finally {
+      await confined.close();
+    }
   });
 });

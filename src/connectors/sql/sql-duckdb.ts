@@ -37,23 +37,42 @@ export function createDuckdbConnector(cfg: DuckdbConfig, limits: SqlConnectorLim
 
   async function openInstance(readOnly: boolean): Promise<{ instance: DuckDBInstance; own: boolean }> {
     if (closed) throw new SqlConnectorError('connection_failed', 'This connection has been closed.');
-    const settings = { autoinstall_known_extensions: 'false' };
+    const settings = { autoinstall_known_extensions: 'false', autoload_known_extensions: 'false' };
     if (inMemory) {
-      memory ??= DuckDBInstance.create(':memory:', settings).catch((e: unknown) => {
-        memory = null;
-        throw openError(e);
-      });
+      memory ??= DuckDBInstance.create(':memory:', settings)
+        .then(confine)
+        .catch((e: unknown) => {
+          memory = null;
+          throw openError(e);
+        });
       return { instance: await memory, own: false };
     }
     if (!fs.existsSync(cfg.path)) {
       throw new SqlConnectorError('file_not_found', `The DuckDB file ${cfg.path} does not exist on the server.`);
     }
     try {
-      const instance = await DuckDBInstance.create(cfg.path, { ...settings, access_mode: readOnly ? 'READ_ONLY' : 'READ_WRITE' });
+      const instance = await confine(await DuckDBInstance.create(cfg.path, { ...settings, access_mode: readOnly ? 'READ_ONLY' : 'READ_WRITE' }));
       return { instance, own: true };
     } catch (e) {
       throw openError(e);
     }
+  }
+
+  /**
+   * Confines file access (read_csv, read_text, COPY, ATTACH…) to the configured roots, then locks
+   * the setting: DuckDB refuses to re-enable external access while the database runs, so a
+   * query cannot read the server's own files (its database, its master key).
+   */
+  async function confine(instance: DuckDBInstance): Promise<DuckDBInstance> {
+    const c = await instance.connect();
+    try {
+      const roots = (limits.fileRoots ?? []).map((r) => `'${r.replace(/'/g, "''")}'`).join(', ');
+      await c.run(`SET allowed_directories = [${roots}]`);
+      await c.run('SET enable_external_access = false');
+    } finally {
+      c.closeSync();
+    }
+    return instance;
   }
 
   function openError(e: unknown): SqlConnectorError {

@@ -133,6 +133,7 @@ export function createSqliteConnector(cfg: SqliteConfig, limits: SqlConnectorLim
       release = await sem.acquire(opts.signal);
       guard.throwIfStopped();
       db = open(opts.readOnly);
+      refuseFileStatements(sql);
       const stmt = db.prepare(sql);
       const params = (opts.params ?? []) as unknown[];
       if (!stmt.reader) {
@@ -190,5 +191,17 @@ export function createSqliteConnector(cfg: SqliteConfig, limits: SqlConnectorLim
       db?.close();
       release?.();
     }
+  }
+}
+
+/**
+ * ATTACH opens any other SQLite file the server can read (Atrium's own database, say) and
+ * VACUUM INTO writes one anywhere: neither belongs in a SQL cell. better-sqlite3 prepares one
+ * statement at a time, so looking at that statement's first keywords is enough.
+ */
+function refuseFileStatements(sql: string): void {
+  const head = sql.replace(/^(\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/, '');
+  if (/^(attach|detach)\b/i.test(head) || /^vacuum\b[\s\S]*\binto\b/i.test(head)) {
+    throw new SqlConnectorError('query_error', 'ATTACH, DETACH and VACUUM INTO are not allowed on a data connection: they reach other files on the server.');
   }
 }

@@ -74,4 +74,9 @@ export interface SqlConnectorLimits {
   poolMax: number;
   connectTimeoutMs: number;
   ssrf: SsrfPolicy;
+  /**
+   * File engines (DuckDB): the only directories a query may read or write (read_csv, COPY,
+   * ATTACH…). Unset means no file access at all beyond the database itself.
+   */
+  fileRoots?: string[];
 }

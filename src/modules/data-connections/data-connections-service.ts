@@ -152,7 +152,7 @@ export function createDataConnectionsService(deps: Deps, opts: DataConnectionOpt
   }
 
   function limits() {
-    return { poolMax: opts.poolMax, connectTimeoutMs: opts.connectTimeoutMs, ssrf: { enabled: opts.ssrfGuard, allowHosts: opts.ssrfAllowHosts } };
+    return { poolMax: opts.poolMax, connectTimeoutMs: opts.connectTimeoutMs, ssrf: { enabled: opts.ssrfGuard, allowHosts: opts.ssrfAllowHosts }, fileRoots: [opts.filesDir] };
   }
 
   /** The pooled connector of a saved connection (one per connection and version). */
