@@ -69,6 +69,10 @@ describe('platform', () => {
     expect(preview.json()).toEqual({ applied: false, drops: [{ userId: t.users.guest, projectId: p.id, from: 'can_edit', to: 'none' }] });
     await admin.del(`/api/v1/projects/${p.id}/grants/user:${t.users.guest}`);
     await admin.del(`${ws}/members/${m.userId}?confirm=true`);
+    // Re-added, they start from nothing: no old group or grant comes back.
+    await admin.post(`${ws}/members`, { email: 'idx@demo.local', role: 'editor' });
+    expect(t.atrium.services.authz.index.level(m.userId, p.id)).toBe(0);
+    expect(t.atrium.services.authz.index.toFacts()).toEqual(AccessIndex.build(await loadFacts(t.atrium.services.store.db)).toFacts());
     await admin.del(`${ws}/groups/${g.id}?confirm=true`);
     const live = t.atrium.services.authz.index.toFacts();
     const rebuilt = AccessIndex.build(await loadFacts(t.atrium.services.store.db)).toFacts();

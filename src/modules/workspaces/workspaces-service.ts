@@ -162,19 +162,24 @@ export function createWorkspacesService(deps: Deps) {
     const impact: Impact[] = deps.authz.index.previewRemoveMember(ws.id, userId);
     if (opts.dryRun) return { applied: false, impact: presentImpact(impact) };
     if (impact.length && !opts.confirm) throw confirmationRequired('Removing this member', impact);
-    const version = await deps.store.transaction(async (tx) => {
+    const { version, groups, grants } = await deps.store.transaction(async (tx) => {
       const role = await memberRole(tx, ws.id, userId);
       if (role === Role.admin) await assertNotLastAdmin(tx, ws.id, userId, 'remove');
+      // Their group memberships and user grants in this workspace go too: re-adding them later
+      // must not bring old access back.
+      const groups = (await tx.selectFrom('group_members').innerJoin('groups', 'groups.id', 'group_members.group_id').select('groups.id').where('groups.workspace_id', '=', ws.id).where('group_members.user_id', '=', userId).execute()).map((r) => r.id);
+      const grants = (await tx.selectFrom('project_grants').innerJoin('projects', 'projects.id', 'project_grants.project_id').select('projects.id').where('projects.workspace_id', '=', ws.id).where('project_grants.subject_type', '=', 'user').where('project_grants.subject_id', '=', userId).execute()).map((r) => r.id);
       await tx.deleteFrom('memberships').where('workspace_id', '=', ws.id).where('user_id', '=', userId).execute();
-      const groupIds = tx.selectFrom('groups').select('id').where('workspace_id', '=', ws.id);
-      await tx.deleteFrom('group_members').where('user_id', '=', userId).where('group_id', 'in', groupIds).execute();
-      const projectIds = tx.selectFrom('projects').select('id').where('workspace_id', '=', ws.id);
-      await tx.deleteFrom('project_grants').where('subject_type', '=', 'user').where('subject_id', '=', userId).where('project_id', 'in', projectIds).execute();
-      await deps.audit.record(tx, ctx, { workspaceId: ws.id, action: 'member.remove', targetType: 'user', targetId: userId, details: { role, downgrades: impact.length } });
-      return deps.authz.bump(tx);
+      if (groups.length) await tx.deleteFrom('group_members').where('user_id', '=', userId).where('group_id', 'in', groups).execute();
+      if (grants.length) await tx.deleteFrom('project_grants').where('subject_type', '=', 'user').where('subject_id', '=', userId).where('project_id', 'in', grants).execute();
+      await deps.audit.record(tx, ctx, { workspaceId: ws.id, action: 'member.remove', targetType: 'user', targetId: userId, details: { role, downgrades: impact.length, groupsLeft: groups.length, grantsRemoved: grants.length } });
+      return { version: await deps.authz.bump(tx), groups, grants };
     });
-    // Removing a member drops their group memberships and user grants in the index as well.
-    deps.authz.applyCommitted(version, (idx) => idx.removeMember(ws.id, userId));
+    deps.authz.applyCommitted(version, (idx) => {
+      for (const g of groups) idx.removeGroupMember(g, userId);
+      for (const p of grants) idx.removeGrant(p, { type: 'user', userId });
+      idx.removeMember(ws.id, userId);
+    });
     return { applied: true, impact: presentImpact(impact) };
   }
 
