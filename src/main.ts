@@ -89,7 +89,7 @@ export async function createAtrium(config: Config, opts: AtriumOptions = {}): Pr
     if (config.demo && (await isFreshDatabase(store))) {
       demo = await seedDemo(services, { password: config.demoPassword });
     }
-    services.authz.startFollowing();
+    await services.authz.startFollowing();
     const app = await buildServer(services, {
       logLevel: config.logLevel,
       logStream: opts.logStream,
@@ -102,7 +102,7 @@ export async function createAtrium(config: Config, opts: AtriumOptions = {}): Pr
       services,
       demo,
       async close() {
-        services.authz.stopFollowing();
+        await services.authz.stopFollowing();
         await app.close();
         await services.connections.closeAll();
         await store.close();

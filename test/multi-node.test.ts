@@ -7,7 +7,7 @@ import { Level } from '../src/access/access-types.js';
 import { loadConfig } from '../src/config.js';
 import { type Atrium, createAtrium } from '../src/main.js';
 import { systemContext } from '../src/modules/audit/audit-types.js';
-import { freshDatabase, type TestDb } from './helpers/test-db.js';
+import { freshDatabase, TEST_DIALECT, type TestDb } from './helpers/test-db.js';
 
 let db: TestDb;
 let a: Atrium;
@@ -15,8 +15,10 @@ let b: Atrium;
 beforeAll(async () => {
   db = await freshDatabase();
   const config = loadConfig({ ATRIUM_DEMO_PASSWORD: 'multi-node-pw', LOG_LEVEL: 'silent', ATRIUM_MASTER_KEY: Buffer.alloc(32, 1).toString('base64') }, { dataDir: db.dataDir, databaseUrl: db.databaseUrl });
-  a = await createAtrium(config, { followIntervalMs: 50 });
-  b = await createAtrium({ ...config, demo: false }, { followIntervalMs: 50 });
+  // On PostgreSQL, polling is slowed to a crawl so only LISTEN/NOTIFY can deliver in time.
+  const follow = TEST_DIALECT === 'postgres' ? 600_000 : 50;
+  a = await createAtrium(config, { followIntervalMs: follow });
+  b = await createAtrium({ ...config, demo: false }, { followIntervalMs: follow });
 });
 afterAll(async () => {
   await a?.close();
@@ -24,12 +26,15 @@ afterAll(async () => {
   await db?.drop();
 });
 
+/** Waits for node B to see a change; reports how long it took (measured, not asserted). */
 async function until(cond: () => boolean, what: string): Promise<void> {
+  const start = performance.now();
   const deadline = Date.now() + 15_000;
   while (!cond()) {
     if (Date.now() > deadline) throw new Error(`node B never saw: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 2));
   }
+  console.log(`[multi-node ${TEST_DIALECT}] ${what} reached node B after ${(performance.now() - start).toFixed(1)} ms`);
 }
 
 describe('several nodes on one database', () => {

@@ -23,6 +23,11 @@ export interface Store {
   /** A human-readable location (a file path, or host/database — never a password). */
   readonly location: string;
   transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * PostgreSQL: LISTEN on a channel with a dedicated connection (reconnecting after errors);
+   * returns a function that stops listening. SQLite has no notifications: returns null.
+   */
+  listen(channel: string, onNotify: (payload: string) => void): Promise<(() => Promise<void>) | null>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -76,6 +81,32 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     dialect,
     location,
     transaction: (fn) => db.transaction().execute(fn),
+    async listen(channel, onNotify) {
+      if (!opts.databaseUrl) return null;
+      if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`bad channel name ${channel}`);
+      let stopped = false;
+      let client: pg.Client | null = null;
+      let retry: NodeJS.Timeout | undefined;
+      const connect = async () => {
+        if (stopped) return;
+        const c = new pg.Client({ connectionString: opts.databaseUrl });
+        c.on('notification', (m) => onNotify(m.payload ?? ''));
+        // A dropped connection: reconnect in a second; missed notifications are caught by polling.
+        c.on('error', () => {
+          void c.end().catch(() => {});
+          if (!stopped) retry = setTimeout(() => void connect().catch(() => {}), 1000);
+        });
+        await c.connect();
+        await c.query(`LISTEN ${channel}`);
+        client = c;
+      };
+      await connect();
+      return async () => {
+        stopped = true;
+        clearTimeout(retry);
+        await client?.end().catch(() => {});
+      };
+    },
     async ping() {
       await sql`select 1`.execute(db);
     },

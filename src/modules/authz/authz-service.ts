@@ -16,6 +16,7 @@ import {
   WorkspaceAction,
   levelFromName,
 } from '../../access/access-types.js';
+import { sql } from 'kysely';
 import { AppError } from '../../errors.js';
 import type { DbOrTx, Store } from '../../store/store.js';
 import type { Principal } from '../auth/auth-service.js';
@@ -53,6 +54,8 @@ export function subjectToRow(s: GrantSubject): { subject_type: string; subject_i
   return { subject_type: 'public', subject_id: '' };
 }
 
+const CHANGE_CHANNEL = 'atrium_access_changes';
+
 export interface AuthzOptions {
   /** How often to look for writes made elsewhere (ms). */
   followIntervalMs?: number;
@@ -64,6 +67,7 @@ export function createAuthzService(deps: { store: Store }, opts: AuthzOptions = 
   let ready = false;
   let timer: NodeJS.Timeout | undefined;
   let rebuilding: Promise<void> | undefined;
+  let unlisten: (() => Promise<void>) | null = null;
 
   async function readVersion(db: DbOrTx): Promise<number> {
     const row = await db.selectFrom('change_counter').select('version').where('id', '=', 1).executeTakeFirstOrThrow();
@@ -102,7 +106,16 @@ export function createAuthzService(deps: { store: Store }, opts: AuthzOptions = 
     },
     rebuild,
     catchUp,
-    startFollowing(): void {
+    /**
+     * Follows writes made elsewhere: on PostgreSQL a NOTIFY sent by the writing transaction wakes
+     * every node at commit; polling the change counter is the fallback (and SQLite's only way).
+     */
+    async startFollowing(): Promise<void> {
+      unlisten = await deps.store
+        .listen(CHANGE_CHANNEL, (payload) => {
+          if (Number(payload) !== version) catchUp().catch(() => {});
+        })
+        .catch(() => null);
       const every = opts.followIntervalMs ?? 1000;
       timer = setInterval(() => {
         catchUp().catch(() => {
@@ -111,13 +124,17 @@ export function createAuthzService(deps: { store: Store }, opts: AuthzOptions = 
       }, every);
       timer.unref();
     },
-    stopFollowing(): void {
+    async stopFollowing(): Promise<void> {
       if (timer) clearInterval(timer);
+      await unlisten?.();
     },
     /** Inside the writing transaction: bumps the shared change counter, returns the new version. */
     async bump(tx: DbOrTx): Promise<number> {
       await tx.updateTable('change_counter').set((eb) => ({ version: eb('version', '+', 1) })).where('id', '=', 1).execute();
-      return readVersion(tx);
+      const v = await readVersion(tx);
+      // Delivered to the other nodes when (and only if) this transaction commits.
+      if (deps.store.dialect === 'postgres') await sql`select pg_notify(${CHANGE_CHANNEL}, ${String(v)})`.execute(tx);
+      return v;
     },
     /** After commit: apply the write to the live index, or rebuild if another writer got in between. */
     applyCommitted(newVersion: number, mutate: (idx: AccessIndex) => void): void {
