@@ -25,8 +25,13 @@ echo "== type-checking and building"
 npx tsc -p tsconfig.json --noEmit
 npm run build --silent
 
+# Both passes run even if the first fails, so one CI run shows every failure.
+status=0
 echo "== test pass 1/2: SQLite"
-ATRIUM_TEST_DB=sqlite npx vitest run
+ATRIUM_TEST_DB=sqlite npx vitest run || status=1
 
 echo "== test pass 2/2: PostgreSQL"
-ATRIUM_TEST_DB=postgres npx vitest run
+ATRIUM_TEST_DB=postgres npx vitest run || status=1
+
+if [ "$status" -ne 0 ]; then echo "== FAILED: see the failing tests above"; fi
+exit "$status"
