@@ -4,6 +4,8 @@
  * error shape `{ error: { code, message, details }, requestId }`.
  * Messages are written for a person and never carry a credential or a secret value.
  */
+import { SQL_ERROR_STATUS, type SqlErrorCode } from './connectors/sql/sql-errors.js';
+
 export type ErrorCode =
   | 'validation_failed'
   | 'invalid_json'
@@ -29,21 +31,8 @@ export type ErrorCode =
   | 'service_unavailable'
   | 'decryption_failed'
   | 'no_default_connection'
-  // data connections (src/connectors/sql): the database's answer, mapped to a status
-  | 'auth_failed'
-  | 'host_unreachable'
-  | 'timeout'
-  | 'database_not_found'
-  | 'tls_required'
-  | 'tls_failed'
-  | 'ssrf_blocked'
-  | 'query_error'
-  | 'statement_timeout'
-  | 'cancelled'
-  | 'read_only_violation'
-  | 'file_not_found'
-  | 'config_invalid'
-  | 'connection_failed'
+  // data connections: the database's answer, with the connectors' own stable codes
+  | SqlErrorCode
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -71,20 +60,7 @@ const STATUS: Record<ErrorCode, number> = {
   service_unavailable: 503,
   decryption_failed: 500,
   no_default_connection: 400,
-  auth_failed: 422,
-  host_unreachable: 502,
-  timeout: 504,
-  database_not_found: 422,
-  tls_required: 422,
-  tls_failed: 502,
-  ssrf_blocked: 422,
-  query_error: 400,
-  statement_timeout: 408,
-  cancelled: 499,
-  read_only_violation: 403,
-  file_not_found: 422,
-  config_invalid: 400,
-  connection_failed: 502,
+  ...SQL_ERROR_STATUS,
   internal: 500,
 };
 
