@@ -3,13 +3,14 @@ import { defineConfig } from 'vitest/config';
 // `npm test` runs the suite twice: once on SQLite, once on PostgreSQL (ATRIUM_TEST_DB=postgres).
 // Pure modules (the access engine, crypto) and the SQL connectors (whose tests use the real
 // PostgreSQL and MariaDB in both passes) do not depend on the app's store, so the PostgreSQL pass
-// skips them rather than running identical work twice.
+// skips them rather than running identical work twice. The console's browser tests (test/e2e)
+// exercise the UI, not the store: they run in the SQLite pass only.
 const pgPass = process.env.ATRIUM_TEST_DB === 'postgres';
 
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: pgPass ? ['src/access/**', 'src/crypto/**', 'src/connectors/**', 'src/modules/plans.test.ts', 'node_modules/**'] : ['node_modules/**'],
+    exclude: pgPass ? ['src/access/**', 'src/crypto/**', 'src/connectors/**', 'src/modules/plans.test.ts', 'test/e2e/**', 'node_modules/**'] : ['node_modules/**'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,

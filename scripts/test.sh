@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs and starts the services the tests need
-# (PostgreSQL, MariaDB), type-checks, builds, runs every test on SQLite and again on PostgreSQL, and
-# stops the services afterwards, whatever happened.
+# (PostgreSQL, MariaDB; Chromium for the console's browser tests), type-checks, builds the server
+# and the console, runs every test on SQLite and again on PostgreSQL (the browser tests only in
+# the SQLite pass), and stops the services afterwards, whatever happened.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,8 +22,12 @@ echo "== starting MariaDB"
 ATRIUM_TEST_MYSQL_URL="$(bash scripts/services/mariadb.sh start)"
 export ATRIUM_TEST_MYSQL_URL
 
+echo "== installing Chromium (the console's browser tests, test/e2e)"
+bash scripts/services/chromium.sh install >/dev/null
+
 echo "== type-checking and building"
 npx tsc -p tsconfig.json --noEmit
+npm run typecheck:web --silent
 npm run build --silent
 
 # Both passes run even if the first fails, so one CI run shows every failure.

@@ -149,7 +149,7 @@ describe('console', () => {
     await openRevenue(editor);
     await editor.getByRole('button', { name: 'Share' }).click();
     const dialog = editor.getByRole('dialog', { name: 'Share “Revenue dashboard”' });
-    await choose(editor, 'User', /Gus Guest/);
+    await choose(editor, 'Member', /Gus Guest/);
     await choose(editor, 'Level', 'Can edit');
     await dialog.getByRole('button', { name: 'Share', exact: true }).click();
     const warning = dialog.getByRole('alert').filter({ hasText: 'They would only be able to view this project' });
@@ -173,8 +173,19 @@ describe('console', () => {
   });
 
   it('deleting the connection shows its usage, needs the name typed, and removes it from the project', async () => {
+    // A second, read-only connection shared with the whole workspace (through the API).
+    const adminApi = await served.t.login('admin@demo.local');
+    const other = await adminApi.post('/api/v1/workspaces/demo/data-connections', {
+      name: 'Product analytics',
+      type: 'postgres',
+      config: { host: pgt.host, port: pgt.port, database: pgt.database, user: pgt.user, sslMode: 'disable' },
+      password: pgt.password,
+      readOnly: true,
+    });
+    expect(other.statusCode).toBe(201);
     await admin.goto('/settings/workspace/data-sources');
     const row = admin.getByTestId(`connection-${CONN}`);
+    await admin.getByTestId('connection-Product analytics').getByText('Read-only').waitFor();
     await row.getByRole('button', { name: `Usage of ${CONN}: 1 project` }).waitFor();
     await screenshot(admin, 'console-data-sources');
     await row.getByRole('button', { name: `Actions for ${CONN}` }).click();
