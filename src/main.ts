@@ -87,7 +87,7 @@ export async function createAtrium(config: Config, opts: AtriumOptions = {}): Pr
     const services = await createServices(config, store, opts);
     let demo: DemoResult | null = null;
     if (config.demo && (await isFreshDatabase(store))) {
-      demo = await seedDemo(services, { password: config.demoPassword });
+      demo = await seedDemo(services, { password: config.demoPassword, filesDir: config.filesDir });
     }
     await services.authz.startFollowing();
     const app = await buildServer(services, {

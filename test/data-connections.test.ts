@@ -100,7 +100,8 @@ describe('PostgreSQL connection', () => {
     expect((await c.admin.put(`${ws}/default-connection`, { connectionId: pgConn })).statusCode).toBe(200);
     const list = (await c.viewer.get(`${ws}/data-connections`)).json();
     expect(list.defaultConnectionId).toBe(pgConn);
-    expect(list.dataConnections[0]).toMatchObject({ id: pgConn, isDefault: true });
+    expect(list.dataConnections.find((d: { id: string }) => d.id === pgConn)).toMatchObject({ isDefault: true });
+    expect(list.dataConnections.filter((d: { isDefault: boolean }) => d.isDefault)).toHaveLength(1);
     // Nothing imported yet: the default alone lets an editor with access run SQL cells.
     expect((await c.editor.get(`/api/v1/projects/${revenue}`)).json().allowedActions).toContain('run_query');
     expect((await c.viewer.get(`/api/v1/projects/${revenue}`)).json().allowedActions).not.toContain('run_query');
@@ -212,11 +213,12 @@ describe('PostgreSQL connection', () => {
 describe('sharing a connection with a group (reference scenario 2)', () => {
   let finance: string;
   it('a sensitive connection shared only with Data Team is invisible to others', async () => {
-    const r = await c.admin.post(`${ws}/data-connections`, { name: 'Finance', type: 'postgres', config: pgConfig(), password: pgt.password, access: [dataTeam] });
+    const r = await c.admin.post(`${ws}/data-connections`, { name: 'Finance warehouse', type: 'postgres', config: pgConfig(), password: pgt.password, access: [dataTeam] });
+    expect(r.statusCode).toBe(201);
     finance = r.json().id;
     const names = async (cl: Client) => ((await cl.get(`${ws}/data-connections`)).json().dataConnections as { name: string }[]).map((x) => x.name);
-    expect(await names(c.editor)).toContain('Finance');
-    expect(await names(c.viewer)).not.toContain('Finance');
+    expect(await names(c.editor)).toContain('Finance warehouse');
+    expect(await names(c.viewer)).not.toContain('Finance warehouse');
     expect(await names(c.guest)).toEqual([]);
   });
 
@@ -245,7 +247,7 @@ describe('sharing a connection with a group (reference scenario 2)', () => {
     expect(imports).not.toContain(finance);
     expect((await c.admin.get(`${ws}/data-connections`)).json().defaultConnectionId).toBeNull();
     const ev = (await c.admin.get(`${ws}/audit-events?action=data_connection.delete`)).json().events[0];
-    expect(ev.details).toMatchObject({ name: 'Finance', removedFromProjects: [revenue], wasDefault: true });
+    expect(ev.details).toMatchObject({ name: 'Finance warehouse', removedFromProjects: [revenue], wasDefault: true });
     const noDefault = await runQuery(c.editor, revenue, { sql: 'select 1' });
     expect(noDefault.error?.code).toBe('no_default_connection');
   });
