@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 import { buildServer } from './http/http-server.js';
 import type { Services } from './http/http-services.js';
 import { createAuditService } from './modules/audit/audit-service.js';
+import { createAuditWriter } from './modules/audit/audit-writer.js';
 import { createAuthService } from './modules/auth/auth-service.js';
 import { createAuthzService } from './modules/authz/authz-service.js';
 import { type DemoResult, isFreshDatabase, seedDemo } from './modules/demo/demo-seed.js';
@@ -68,13 +69,14 @@ export async function createServices(config: Config, store: Store, opts: AtriumO
   const groups = createGroupsService({ store, audit, authz });
   const projects = createProjectsService({ store, audit, authz });
   const assets = createAssetsService({ store, audit, authz });
-  const secrets = createSecretsService({ store, audit, authz, assets, crypto });
+  const auditWriter = createAuditWriter({ store, audit });
+  const secrets = createSecretsService({ store, audit, auditWriter, authz, assets, crypto });
   const connections = createDataConnectionsService(
     { store, assets, crypto },
     { poolMax: config.sqlPoolMax, connectTimeoutMs: 10_000, ssrfGuard: config.ssrfGuard, ssrfAllowHosts: config.ssrfAllowHosts, filesDir: config.filesDir, protectedDir: config.dataDir },
   );
   const queries = createQueriesService(
-    { store, authz, assets, connections },
+    { store, authz, assets, connections, auditWriter },
     { maxRows: config.queryMaxRows, timeoutMs: config.queryTimeoutMs, resultMaxRows: config.resultMaxRows, resultMaxBytes: config.resultMaxBytes },
   );
   await authz.rebuild();

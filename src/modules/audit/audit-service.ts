@@ -20,6 +20,26 @@ function assertNoSecrets(value: unknown, path = 'details'): void {
   }
 }
 
+function toRow(e: AuditEvent): AuditEventsTable {
+  return {
+    id: e.id,
+    workspace_id: e.workspaceId,
+    seq: e.seq,
+    at: e.at,
+    actor_type: e.actorType,
+    actor_id: e.actorId,
+    action: e.action,
+    target_type: e.targetType,
+    target_id: e.targetId,
+    ip: e.ip,
+    user_agent: e.userAgent,
+    request_id: e.requestId,
+    details: JSON.stringify(e.details),
+    prev_hash: e.prevHash,
+    hash: e.hash,
+  };
+}
+
 function toEvent(r: AuditEventsTable): AuditEvent {
   return {
     id: r.id,
@@ -55,64 +75,60 @@ export interface AuditFilters {
 export function createAuditService(deps: { db: Db }) {
   /** Must be called inside a transaction: the head row's update serialises writers of a chain. */
   async function record(tx: DbOrTx, ctx: RequestContext, input: AuditInput): Promise<AuditEvent> {
-    const details = input.details ?? {};
-    assertNoSecrets(details);
-    const chain = input.workspaceId;
-    // Take the chain's head with a row lock (PostgreSQL) — SQLite serialises writers anyway.
-    await tx
-      .insertInto('audit_heads')
-      .values({ chain_id: chain, seq: 0, hash: GENESIS_HASH })
-      .onConflict((oc) => oc.column('chain_id').doNothing())
-      .execute();
-    await tx.updateTable('audit_heads').set({ seq: sql`seq` }).where('chain_id', '=', chain).execute();
-    const head = await tx
-      .selectFrom('audit_heads')
-      .select(['seq', 'hash'])
-      .where('chain_id', '=', chain)
-      .executeTakeFirstOrThrow();
-    const base: Omit<AuditEvent, 'hash'> = {
-      id: newId('evt'),
-      workspaceId: chain,
-      seq: Number(head.seq) + 1,
-      at: nowIso(),
-      actorType: ctx.actorType,
-      actorId: ctx.actorId,
-      action: input.action,
-      targetType: input.targetType ?? null,
-      targetId: input.targetId ?? null,
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
-      requestId: ctx.requestId,
-      details,
-      prevHash: head.hash,
-    };
-    const event: AuditEvent = { ...base, hash: eventHash(base) };
-    await tx
-      .insertInto('audit_events')
-      .values({
-        id: event.id,
-        workspace_id: event.workspaceId,
-        seq: event.seq,
-        at: event.at,
-        actor_type: event.actorType,
-        actor_id: event.actorId,
-        action: event.action,
-        target_type: event.targetType,
-        target_id: event.targetId,
-        ip: event.ip,
-        user_agent: event.userAgent,
-        request_id: event.requestId,
-        details: JSON.stringify(event.details),
-        prev_hash: event.prevHash,
-        hash: event.hash,
-      })
-      .execute();
-    await tx
-      .updateTable('audit_heads')
-      .set({ seq: event.seq, hash: event.hash })
-      .where('chain_id', '=', chain)
-      .execute();
-    return event;
+    const [event] = await recordMany(tx, [{ ctx, input }]);
+    return event!;
+  }
+
+  /**
+   * Appends several events in order, inside the caller's transaction: per chain, the head is
+   * locked and read once, the events are inserted together, and the head is updated once.
+   */
+  async function recordMany(tx: DbOrTx, items: { ctx: RequestContext; input: AuditInput }[]): Promise<AuditEvent[]> {
+    for (const it of items) assertNoSecrets(it.input.details ?? {});
+    const chains = [...new Set(items.map((i) => i.input.workspaceId))];
+    const heads = new Map<string, { seq: number; hash: string }>();
+    for (const chain of chains) {
+      // Take the chain's head with a row lock (PostgreSQL) — SQLite serialises writers anyway.
+      await tx
+        .insertInto('audit_heads')
+        .values({ chain_id: chain, seq: 0, hash: GENESIS_HASH })
+        .onConflict((oc) => oc.column('chain_id').doNothing())
+        .execute();
+      await tx.updateTable('audit_heads').set({ seq: sql`seq` }).where('chain_id', '=', chain).execute();
+      const head = await tx.selectFrom('audit_heads').select(['seq', 'hash']).where('chain_id', '=', chain).executeTakeFirstOrThrow();
+      heads.set(chain, { seq: Number(head.seq), hash: head.hash });
+    }
+    const events: AuditEvent[] = [];
+    for (const { ctx, input } of items) {
+      const head = heads.get(input.workspaceId)!;
+      const base: Omit<AuditEvent, 'hash'> = {
+        id: newId('evt'),
+        workspaceId: input.workspaceId,
+        seq: head.seq + 1,
+        at: nowIso(),
+        actorType: ctx.actorType,
+        actorId: ctx.actorId,
+        action: input.action,
+        targetType: input.targetType ?? null,
+        targetId: input.targetId ?? null,
+        ip: ctx.ip,
+        userAgent: ctx.userAgent,
+        requestId: ctx.requestId,
+        details: input.details ?? {},
+        prevHash: head.hash,
+      };
+      const event: AuditEvent = { ...base, hash: eventHash(base) };
+      heads.set(input.workspaceId, { seq: event.seq, hash: event.hash });
+      events.push(event);
+    }
+    // Bound the statement size (SQLite allows 32k bound parameters; an event binds 15).
+    for (let i = 0; i < events.length; i += 500) {
+      await tx.insertInto('audit_events').values(events.slice(i, i + 500).map(toRow)).execute();
+    }
+    for (const [chain, head] of heads) {
+      await tx.updateTable('audit_heads').set({ seq: head.seq, hash: head.hash }).where('chain_id', '=', chain).execute();
+    }
+    return events;
   }
 
   async function list(workspaceId: string, f: AuditFilters): Promise<{ events: AuditEvent[]; nextCursor: number | null }> {
@@ -160,7 +176,7 @@ export function createAuditService(deps: { db: Db }) {
     return { chains: heads.length, events: count, breaks };
   }
 
-  return { record, list, verify };
+  return { record, recordMany, list, verify };
 }
 
 export type AuditService = ReturnType<typeof createAuditService>;

@@ -56,7 +56,7 @@ const aadFor = (assetId: string) => `data_connection:${assetId}`;
 
 export function createDataConnectionsService(deps: Deps, opts: DataConnectionOptions) {
   const { db } = deps.store;
-  const connectors = new Map<string, { version: number; connector: SqlConnector }>();
+  const connectors = new Map<string, { version: number; connector: SqlConnector; readOnly: boolean; type: SqlType }>();
 
   /** Validates a config for its type; file paths must stay inside the files directory. */
   function validateConfig(type: SqlType, config: unknown): Record<string, unknown> {
@@ -157,13 +157,14 @@ export function createDataConnectionsService(deps: Deps, opts: DataConnectionOpt
 
   /** The pooled connector of a saved connection (one per connection and version). */
   async function connectorFor(a: AssetRow): Promise<{ connector: SqlConnector; readOnly: boolean; type: SqlType }> {
-    const v = await view(a);
+    // The asset's version changes with every edit, so a cached connector of the same version is current.
     const cached = connectors.get(a.id);
-    if (cached && cached.version === v.version) return { connector: cached.connector, readOnly: v.readOnly, type: v.type };
+    if (cached && cached.version === a.version) return cached;
+    const v = await view(a);
     if (cached) void cached.connector.close().catch(() => {});
-    const connector = createSqlConnector(v.type, v.config, await credentialsOf(a), limits());
-    connectors.set(a.id, { version: v.version, connector });
-    return { connector, readOnly: v.readOnly, type: v.type };
+    const entry = { version: v.version, connector: createSqlConnector(v.type, v.config, await credentialsOf(a), limits()), readOnly: v.readOnly, type: v.type };
+    connectors.set(a.id, entry);
+    return entry;
   }
 
   async function dropConnector(assetId: string): Promise<void> {

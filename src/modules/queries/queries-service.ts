@@ -9,6 +9,7 @@ import { SqlConnectorError } from '../../connectors/sql/sql-errors.js';
 import { AppError, notFound } from '../../errors.js';
 import { newId, nowIso } from '../../ids.js';
 import type { Store } from '../../store/store.js';
+import type { AuditWriter } from '../audit/audit-writer.js';
 import type { AssetRow, AssetsService } from '../assets/assets-service.js';
 import type { AuthzService } from '../authz/authz-service.js';
 import type { DataConnectionsService } from '../data-connections/data-connections-service.js';
@@ -32,7 +33,7 @@ export interface RunInput {
   timeoutMs?: number;
 }
 
-type Deps = { store: Store; authz: AuthzService; assets: AssetsService; connections: DataConnectionsService };
+type Deps = { store: Store; authz: AuthzService; assets: AssetsService; connections: DataConnectionsService; auditWriter: AuditWriter };
 
 /** What goes over the wire, one JSON object per line. */
 export type QueryStreamEvent =
@@ -72,6 +73,7 @@ export function createQueriesService(deps: Deps, limits: QueryLimits) {
    * known, so connection failures surface as ordinary HTTP errors; the rest streams after.
    */
   async function start(project: ProjectRow, userId: string, input: RunInput, clientSignal: AbortSignal) {
+    const clientContext = { actorType: 'user' as const, actorId: userId, ip: null, userAgent: null, requestId: null };
     const conn = await resolveConnection(project, userId, input.connectionId);
     const { connector, readOnly } = await deps.connections.connectorFor(conn);
     const queryId = newId('ast').replace(/^ast_/, 'qry_');
@@ -96,10 +98,9 @@ export function createQueriesService(deps: Deps, limits: QueryLimits) {
       clientSignal.removeEventListener('abort', onClientAbort);
     };
 
+    /** Stores the result; shares a group commit with concurrent writers, resolves when durable. */
     async function save(status: 'succeeded' | 'failed' | 'cancelled', truncated: boolean, error: Record<string, unknown> | null) {
-      await db
-        .insertInto('query_results')
-        .values({
+      const row = {
           id: queryId,
           project_id: project.id,
           connection_id: conn.id,
@@ -115,8 +116,8 @@ export function createQueriesService(deps: Deps, limits: QueryLimits) {
           duration_ms: Math.round(performance.now() - started),
           created_by: userId,
           created_at: nowIso(),
-        })
-        .execute();
+        };
+      await deps.auditWriter.append(clientContext, null, { key: `query:${queryId}`, run: (tx) => tx.insertInto('query_results').values(row).execute().then(() => undefined) });
     }
 
     const keep = (rows: unknown[][]) => {

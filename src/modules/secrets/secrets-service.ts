@@ -8,6 +8,7 @@ import { newId, nowIso } from '../../ids.js';
 import type { CryptoService } from '../../crypto/crypto-service.js';
 import type { DbOrTx, Store } from '../../store/store.js';
 import type { AuditService } from '../audit/audit-service.js';
+import type { AuditWriter } from '../audit/audit-writer.js';
 import type { RequestContext } from '../audit/audit-types.js';
 import { type AssetRow, type AssetsService, toAssetRow } from '../assets/assets-service.js';
 import type { ProjectRow } from '../projects/projects-service.js';
@@ -16,7 +17,7 @@ import type { AuthzService } from '../authz/authz-service.js';
 export const SECRET_NAME = /^[A-Z_][A-Z0-9_]*$/;
 export const DEFAULT_KEEP_VERSIONS = 10;
 
-type Deps = { store: Store; audit: AuditService; authz: AuthzService; assets: AssetsService; crypto: CryptoService };
+type Deps = { store: Store; audit: AuditService; auditWriter: AuditWriter; authz: AuthzService; assets: AssetsService; crypto: CryptoService };
 
 export interface SecretView {
   id: string;
@@ -193,10 +194,13 @@ export function createSecretsService(deps: Deps) {
    */
   async function reveal(project: ProjectRow, a: AssetRow, ctx: RequestContext): Promise<{ name: string; value: string; version: number }> {
     const { value, version } = await decryptCurrent(a);
-    await deps.store.transaction(async (tx) => {
-      await tx.updateTable('secrets').set({ last_used_at: nowIso(), last_used_project_id: project.id }).where('asset_id', '=', a.id).execute();
-      await deps.audit.record(tx, ctx, { workspaceId: a.workspaceId, action: 'secret.reveal', targetType: 'secret', targetId: a.id, details: { name: a.name, projectId: project.id, valueVersion: version } });
-    });
+    // Resolves only once the event is committed (group commit with concurrent reveals).
+    const usedAt = nowIso();
+    await deps.auditWriter.append(
+      ctx,
+      { workspaceId: a.workspaceId, action: 'secret.reveal', targetType: 'secret', targetId: a.id, details: { name: a.name, projectId: project.id, valueVersion: version } },
+      { key: `secret-used:${a.id}`, run: (tx) => tx.updateTable('secrets').set({ last_used_at: usedAt, last_used_project_id: project.id }).where('asset_id', '=', a.id).execute().then(() => undefined) },
+    );
     return { name: a.name, value, version };
   }
 
