@@ -267,8 +267,8 @@ export function createPostgresConnector(cfg: PostgresConfig, creds: SqlCredentia
       });
       const ms = Math.max(1, Math.ceil(opts.timeoutMs));
       if (opts.readOnly) {
-        await client.query('BEGIN TRANSACTION READ ONLY');
-        await client.query(`SET LOCAL statement_timeout = ${ms}`);
+        // One round trip: both statements in one simple-protocol message (ms is an integer).
+        await client.query(`BEGIN TRANSACTION READ ONLY; SET LOCAL statement_timeout = ${ms}`);
       } else {
         await client.query(`SET statement_timeout = ${ms}`);
       }
