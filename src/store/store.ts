@@ -19,6 +19,12 @@ export type DbOrTx = Kysely<Database>;
 
 export interface Store {
   readonly db: Db;
+  /**
+   * For reads outside a transaction on hot paths. SQLite: a second, read-only connection — in WAL
+   * mode it reads the last committed state without waiting for a write transaction in progress on
+   * `db`. PostgreSQL: the same pool as `db`.
+   */
+  readonly read: Db;
   readonly dialect: Dialect;
   /** A human-readable location (a file path, or host/database — never a password). */
   readonly location: string;
@@ -51,6 +57,7 @@ export function describeDatabaseUrl(url: string): string {
 
 export async function openStore(opts: StoreOptions): Promise<Store> {
   let db: Db;
+  let read: Db;
   let dialect: Dialect;
   let location: string;
   if (opts.databaseUrl) {
@@ -64,6 +71,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     // An idle client's error (e.g. the server restarting) must not crash the process.
     pool.on('error', () => {});
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    read = db;
   } else {
     dialect = 'sqlite';
     fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
@@ -74,10 +82,22 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     database.pragma('synchronous = FULL');
     database.pragma('busy_timeout = 5000');
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+    // Opened lazily: the file and its WAL exist once the writer (and migrations) ran.
+    let reader: SQLite.Database | undefined;
+    read = new Kysely<Database>({
+      dialect: new SqliteDialect({
+        database: async () => {
+          reader ??= new SQLite(location, { readonly: true, fileMustExist: true });
+          reader.pragma('busy_timeout = 5000');
+          return reader;
+        },
+      }),
+    });
   }
 
   const store: Store = {
     db,
+    read,
     dialect,
     location,
     transaction: (fn) => db.transaction().execute(fn),
@@ -111,6 +131,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
       await sql`select 1`.execute(db);
     },
     async close() {
+      if (read !== db) await read.destroy();
       await db.destroy();
     },
   };
@@ -119,6 +140,7 @@ export async function openStore(opts: StoreOptions): Promise<Store> {
     await store.ping();
     if (opts.migrate !== false) await migrateToLatest(db);
   } catch (err) {
+    if (read !== db) await read.destroy().catch(() => {});
     await db.destroy().catch(() => {});
     throw new Error(`Cannot open the database at ${location}: ${(err as Error).message}`);
   }

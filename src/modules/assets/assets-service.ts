@@ -59,7 +59,7 @@ export function createAssetsService(deps: Deps) {
   const { db } = deps.store;
   const idx = () => deps.authz.index;
 
-  async function get(assetId: string, kind?: AssetKind, tx: DbOrTx = db): Promise<AssetRow> {
+  async function get(assetId: string, kind?: AssetKind, tx: DbOrTx = deps.store.read): Promise<AssetRow> {
     let q = tx.selectFrom('assets').selectAll().where('id', '=', assetId);
     if (kind) q = q.where('kind', '=', kind);
     const r = await q.executeTakeFirst();
@@ -318,7 +318,7 @@ export function createAssetsService(deps: Deps) {
   }
 
   async function defaultConnectionId(wsId: string): Promise<string | null> {
-    const r = await db.selectFrom('workspaces').select('default_connection_id').where('id', '=', wsId).executeTakeFirst();
+    const r = await deps.store.read.selectFrom('workspaces').select('default_connection_id').where('id', '=', wsId).executeTakeFirst();
     return r?.default_connection_id ?? null;
   }
 

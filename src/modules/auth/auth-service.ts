@@ -102,7 +102,7 @@ export function createAuthService(deps: { store: Store; audit: AuditService }, o
   /** Returns the principal for a session cookie, or throws session_expired/unauthenticated. */
   async function authenticateSession(sessionToken: string): Promise<Principal> {
     const idHash = sha256(sessionToken);
-    const s = await db.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+    const s = await deps.store.read.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
     if (!s) throw new AppError('unauthenticated', 'Your session is not valid. Sign in again.');
     const now = Date.now();
     const idleExpired = Date.parse(s.last_seen_at) + opts.sessionIdleMs < now;
@@ -119,7 +119,7 @@ export function createAuthService(deps: { store: Store; audit: AuditService }, o
 
   async function authenticateToken(token: string): Promise<Principal> {
     if (!token.startsWith(TOKEN_PREFIX)) throw new AppError('unauthenticated', 'The API token is not valid.');
-    const t = await db.selectFrom('api_tokens').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
+    const t = await deps.store.read.selectFrom('api_tokens').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
     if (!t || t.revoked_at) throw new AppError('unauthenticated', 'The API token is not valid or was revoked.');
     if (t.expires_at && Date.parse(t.expires_at) <= Date.now()) {
       throw new AppError('unauthenticated', 'The API token has expired. Create a new one.');

@@ -41,7 +41,7 @@ export function createProjectsService(deps: Deps) {
 
   /** Loads a project; does not authorize (routes call authorize with its workspace). */
   async function get(projectId: string): Promise<ProjectRow> {
-    const p = await db.selectFrom('projects').selectAll().where('id', '=', projectId).executeTakeFirst();
+    const p = await deps.store.read.selectFrom('projects').selectAll().where('id', '=', projectId).executeTakeFirst();
     if (!p) throw notFound('Project', projectId);
     return toRow(p);
   }

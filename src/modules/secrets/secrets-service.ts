@@ -166,7 +166,7 @@ export function createSecretsService(deps: Deps) {
   async function inProject(project: ProjectRow): Promise<AssetRow[]> {
     const ids = deps.authz.index.imports(project.id);
     if (!ids.length) return [];
-    const rows = await db.selectFrom('assets').selectAll().where('id', 'in', ids).where('kind', '=', 'secret').orderBy('name_key').execute();
+    const rows = await deps.store.read.selectFrom('assets').selectAll().where('id', 'in', ids).where('kind', '=', 'secret').orderBy('name_key').execute();
     return rows.map(toAssetRow);
   }
 
@@ -179,7 +179,7 @@ export function createSecretsService(deps: Deps) {
   }
 
   async function decryptCurrent(a: AssetRow): Promise<{ value: string; version: number }> {
-    const row = await db
+    const row = await deps.store.read
       .selectFrom('secrets')
       .innerJoin('secret_versions', (j) => j.onRef('secret_versions.asset_id', '=', 'secrets.asset_id').onRef('secret_versions.version', '=', 'secrets.current_version'))
       .select(['secret_versions.value', 'secret_versions.version'])
