@@ -6,7 +6,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
+import { freePort } from '../../test/helpers/test-process.js';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -18,16 +18,7 @@ export const log = (...a: unknown[]): void => {
   process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${a.map(String).join(' ')}\n`);
 };
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL

@@ -77,11 +77,8 @@ export function registerImportsRoutes(app: ZApp, s: Services): void {
     const userId = req.principal!.userId;
     const ids = new Set(s.authz.index.assetsUserCanUse(userId, p.id));
     const imported = new Set(s.authz.index.imports(p.id));
-    const candidates = [] as { id: string; kind: string; name: string }[];
-    for (const kind of ['data_connection', 'secret', 'git_package', 'file_integration'] as const) {
-      for (const a of await s.assets.list(p.workspaceId, kind, userId)) if (ids.has(a.id) && !imported.has(a.id)) candidates.push({ id: a.id, kind: a.kind, name: a.name });
-    }
-    return { assets: candidates };
+    const all = await s.assets.list(p.workspaceId, null, userId);
+    return { assets: all.filter((a) => ids.has(a.id) && !imported.has(a.id)).map((a) => ({ id: a.id, kind: a.kind, name: a.name })) };
   });
 
   app.post('/projects/:projectId/imports', {

@@ -322,9 +322,10 @@ export function createAssetsService(deps: Deps) {
     return r?.default_connection_id ?? null;
   }
 
-  /** Workspace assets of a kind the caller may see (rule 2), or a project's own assets. */
-  async function list(wsId: string, kind: AssetKind, viewerId: string, projectId: string | null = null): Promise<AssetRow[]> {
-    let q = db.selectFrom('assets').selectAll().where('workspace_id', '=', wsId).where('kind', '=', kind);
+  /** Workspace assets (of a kind, or all) the caller may see (rule 2), or a project's own assets. */
+  async function list(wsId: string, kind: AssetKind | null, viewerId: string, projectId: string | null = null): Promise<AssetRow[]> {
+    let q = db.selectFrom('assets').selectAll().where('workspace_id', '=', wsId);
+    if (kind) q = q.where('kind', '=', kind);
     q = projectId ? q.where('project_id', '=', projectId) : q.where('project_id', 'is', null);
     const rows = (await q.orderBy('name_key').execute()).map(toAssetRow);
     return rows.filter((r) => canSeeRow(viewerId, r));

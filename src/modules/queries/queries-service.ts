@@ -76,7 +76,7 @@ export function createQueriesService(deps: Deps, limits: QueryLimits) {
     const clientContext = { actorType: 'user' as const, actorId: userId, ip: null, userAgent: null, requestId: null };
     const conn = await resolveConnection(project, userId, input.connectionId);
     const { connector, readOnly } = await deps.connections.connectorFor(conn);
-    const queryId = newId('ast').replace(/^ast_/, 'qry_');
+    const queryId = newId('qry');
     const controller = new AbortController();
     const onClientAbort = () => controller.abort();
     clientSignal.addEventListener('abort', onClientAbort, { once: true });
