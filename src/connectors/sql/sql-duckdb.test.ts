@@ -10,14 +10,15 @@ import { assertCode, cancelAfter, collect, failure, limits, opts } from './sql-t
 let dir: string;
 let file: string;
 let csv: string;
+let csvDir: string;
 let conn: SqlConnector;
 let memory: SqlConnector;
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-duckdb-'));
+  // The sandboxed worker runs as an unprivileged user: a read-write file's directory must be searchable.
+  fs.chmodSync(dir, 0o755);
   file = path.join(dir, 'shop.duckdb');
-  csv = path.join(dir, 'people.csv');
-  fs.writeFileSync(csv, 'id,name,born\n1,Ada,1815-12-10\n2,Grace,1906-12-09\n');
   const inst = await DuckDBInstance.create(file);
   const c = await inst.connect();
   await c.run(`CREATE TABLE orders (id INTEGER, customer VARCHAR, total DECIMAL(10,2));
@@ -25,8 +26,13 @@ beforeAll(async () => {
                CREATE VIEW big_orders AS SELECT * FROM orders WHERE total > 5;`);
   c.closeSync();
   inst.closeSync();
-  conn = createSqlConnector('duckdb', { path: file }, {}, { ...limits(), fileRoots: [dir] });
-  memory = createSqlConnector('duckdb', { path: ':memory:' }, {}, { ...limits(), fileRoots: [dir] });
+  conn = createSqlConnector('duckdb', { path: file }, {}, limits());
+  // Only directories handed in as sandbox.readOnlyDirs are readable by file functions, read-only.
+  csvDir = path.join(dir, 'csv');
+  fs.mkdirSync(csvDir, { mode: 0o755 });
+  csv = path.join(csvDir, 'people.csv');
+  fs.writeFileSync(csv, 'id,name,born\n1,Ada,1815-12-10\n2,Grace,1906-12-09\n');
+  memory = createSqlConnector('duckdb', { path: ':memory:' }, {}, { ...limits(), sandbox: { readOnlyDirs: [csvDir] } });
 });
 
 afterAll(async () => {
@@ -58,14 +64,13 @@ describe('duckdb connector', () => {
     expect(r.rows).toEqual([[1, 'ada', '10.50', 42, '9007199254740993', 42]]);
   });
 
-  it('reads a CSV file and Parquet', async () => {
-    const r = await collect(memory.query(`SELECT id, name, born FROM read_csv_auto('${csv}') ORDER BY id`, opts()));
+  it('reads a CSV file from a read-only directory, and cannot write there', async () => {
+    const r = await collect(memory.query(`SELECT id, name, born FROM read_csv_auto('${csv}') ORDER BY id`, opts({ readOnly: true })));
     expect(r.columns).toEqual([{ name: 'id', type: 'BIGINT' }, { name: 'name', type: 'VARCHAR' }, { name: 'born', type: 'DATE' }]);
     expect(r.rows).toEqual([[1, 'Ada', '1815-12-10'], [2, 'Grace', '1906-12-09']]);
-    const pq = path.join(dir, 'people.parquet');
-    await collect(memory.query(`COPY (SELECT * FROM read_csv_auto('${csv}')) TO '${pq}' (FORMAT parquet)`, opts()));
-    const p = await collect(memory.query(`SELECT count(*) AS n FROM read_parquet('${pq}')`, opts({ readOnly: true })));
-    expect(p.rows).toEqual([[2]]);
+    const pq = path.join(csvDir, 'people.parquet');
+    await failure(() => collect(memory.query(`COPY (SELECT * FROM read_csv_auto('${csv}')) TO '${pq}' (FORMAT parquet)`, opts())));
+    expect(fs.existsSync(pq)).toBe(false);
   });
 
   it('streams a large result chunk by chunk', async () => {
@@ -119,7 +124,7 @@ describe('duckdb connector', () => {
   it('reads no file outside its roots, and cannot lift the restriction', async () => {
     const confined = createSqlConnector('duckdb', { path: ':memory:' }, {}, limits());
     try {
-      for (const sql of [`SELECT * FROM read_text('/etc/passwd')`, `SELECT * FROM read_csv_auto('${path.join(dir, 'people.csv')}')`, `COPY (SELECT 1) TO '${path.join(dir, 'leak.csv')}'`, 'SET enable_external_access = true']) {
+      for (const sql of [`SELECT * FROM read_text('/etc/passwd')`, `SELECT * FROM read_csv_auto('${csv}')`, `COPY (SELECT 1) TO '${path.join(dir, 'leak.csv')}'`, 'SET enable_external_access = true']) {
         const e = await failure(() => collect(confined.query(sql, opts())));
         expect(e.message, sql).not.toMatch(/root:x:0/);
       }

@@ -135,3 +135,109 @@ export class Semaphore {
 }
 
 export const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/**
+ * The statements of a SQL text as lists of lower-case words, with comments, string literals and
+ * quoted identifiers removed and statements split at `;` (empty ones dropped, so a leading `;`
+ * changes nothing). For the text filters below, which are defence in depth only: the sandbox
+ * (sandbox/) is what confines an embedded engine. Where this reading and the engine's disagree
+ * (backslash escapes, dollar quoting), it sees MORE code, never less, so it can only refuse more.
+ */
+export function sqlStatementWords(sql: string): string[][] {
+  const out: string[][] = [];
+  let cur: string[] = [];
+  let i = 0;
+  const n = sql.length;
+  while (i < n) {
+    const c = sql[i]!;
+    if (c === '-' && sql[i + 1] === '-') {
+      const nl = sql.indexOf('\n', i);
+      i = nl < 0 ? n : nl + 1;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 2;
+    } else if (c === "'" || c === '"' || c === '`') {
+      // Quoted: skip to the closing quote (a doubled quote is an escaped one).
+      let j = i + 1;
+      for (;;) {
+        const k = sql.indexOf(c, j);
+        if (k < 0) {
+          j = n;
+          break;
+        }
+        if (sql[k + 1] === c) {
+          j = k + 2;
+          continue;
+        }
+        j = k + 1;
+        break;
+      }
+      cur.push(c === "'" ? "'…'" : '"…"');
+      i = j;
+    } else if (c === ';') {
+      if (cur.length > 0) out.push(cur);
+      cur = [];
+      i++;
+    } else if (/[A-Za-z_]/.test(c)) {
+      let j = i + 1;
+      while (j < n && /[A-Za-z0-9_$]/.test(sql[j]!)) j++;
+      cur.push(sql.slice(i, j).toLowerCase());
+      i = j;
+    } else if (c === '(' || c === ')' || c === ',') {
+      cur.push(c);
+      i++;
+    } else {
+      i++;
+    }
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+/**
+ * SQLite: ATTACH/DETACH open other files, VACUUM INTO writes one, load_extension() loads code,
+ * PRAGMA temp_store_directory/data_store_directory change process-wide paths. None belongs in a
+ * SQL cell, wherever it appears in the text (after a `;`, in a CTE, behind comments).
+ */
+export function refuseSqliteStatements(sql: string): void {
+  for (const words of sqlStatementWords(sql)) {
+    const has = (w: string) => words.includes(w);
+    if (has('attach') || has('detach') || (has('vacuum') && has('into'))) {
+      throw new SqlConnectorError('query_error', 'ATTACH, DETACH and VACUUM INTO are not allowed on a data connection: they reach other files on the server.');
+    }
+    if (has('load_extension')) throw new SqlConnectorError('query_error', 'load_extension() is not allowed on a data connection.');
+    const p = words.indexOf('pragma');
+    if (p >= 0 && words.slice(p + 1).some((w) => w === 'temp_store_directory' || w === 'data_store_directory')) {
+      throw new SqlConnectorError('query_error', 'PRAGMA temp_store_directory and data_store_directory are not allowed on a data connection.');
+    }
+  }
+}
+
+/** What may follow `EXPLAIN ANALYZE` on a read-only DuckDB connection: a query, nothing that writes. */
+const DUCKDB_QUERY_HEADS = new Set(['select', 'with', 'from', 'values', 'table', '(', 'pivot', 'unpivot', 'summarize', 'describe', 'show']);
+
+/**
+ * DuckDB: INSTALL/LOAD never run (extensions are code, and the server downloads none); on a
+ * read-only connection EXPLAIN ANALYZE must wrap a query, since it executes what it explains.
+ * The worker also refuses non-query statement types on read-only connections, and its
+ * configuration is locked with external access off: this is the first fence, not the last.
+ */
+export function refuseDuckdbStatements(sql: string, readOnly: boolean): void {
+  for (const words of sqlStatementWords(sql)) {
+    const head = words[0] === 'force' ? words[1] : words[0];
+    if (head === 'install' || head === 'load') {
+      throw new SqlConnectorError('query_error', 'INSTALL and LOAD are not allowed on a data connection: extensions cannot be added from a SQL cell.');
+    }
+    if (!readOnly) continue;
+    if (words[0] === 'explain') {
+      let k = 1;
+      if (words[k] === 'analyze' || words[k] === 'analyse') k++;
+      if (k > 1 && !DUCKDB_QUERY_HEADS.has(words[k] ?? '')) {
+        throw new SqlConnectorError('read_only_violation', 'This connection is read-only: EXPLAIN ANALYZE runs the statement it explains, so it may only wrap a query.');
+      }
+    }
+    if (['copy', 'attach', 'detach', 'export', 'import', 'checkpoint', 'vacuum', 'set', 'reset'].includes(words[0] ?? '')) {
+      throw new SqlConnectorError('read_only_violation', `This connection is read-only: ${words[0]!.toUpperCase()} is not allowed.`);
+    }
+  }
+}

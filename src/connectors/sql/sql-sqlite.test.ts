@@ -13,6 +13,8 @@ let conn: SqlConnector;
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-sqlite-'));
+  // The sandboxed worker runs as an unprivileged user: a read-write file's directory must be searchable.
+  fs.chmodSync(dir, 0o755);
   file = path.join(dir, 'shop.db');
   const db = new Database(file);
   db.exec(`CREATE TABLE orders (id INTEGER PRIMARY KEY, customer TEXT NOT NULL, total NUMERIC, blob BLOB);
@@ -95,5 +97,29 @@ describe('sqlite connector', () => {
     fs.writeFileSync(junk, 'this is not a database, just text that is long enough to have a header'.repeat(20));
     assertCode(await failure(() => createSqlConnector('sqlite', { path: junk }, {}, limits()).test()), 'config_invalid');
     assertCode(await failure(async () => createSqlConnector('sqlite', { path: 'relative.db' }, {}, limits())), 'config_invalid');
+  });
+
+  it('refuses a read-write file whose directory the sandbox user cannot search, and still reads it read-only', async () => {
+    const hidden = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-sqlite-0700-'));
+    const f = path.join(hidden, 'x.db');
+    new Database(f).exec('CREATE TABLE t (x); INSERT INTO t VALUES (1)');
+    const c = createSqlConnector('sqlite', { path: f }, {}, limits());
+    try {
+      const e = await failure(() => collect(c.query(`INSERT INTO t VALUES (2)`, opts())));
+      assertCode(e, 'config_invalid');
+      expect(e.message).toMatch(/searchable/);
+      expect((await collect(c.query('SELECT count(*) FROM t', opts({ readOnly: true })))).rows).toEqual([[1]]);
+    } finally {
+      await c.close();
+      fs.rmSync(hidden, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses file statements even behind a leading semicolon or comments', async () => {
+    for (const sql of [`;VACUUM INTO '${path.join(dir, 'copy.db')}'`, `/* x */ ;; ATTACH '${file}' AS o`, `SELECT load_extension('/tmp/x')`, 'PRAGMA temp_store_directory = \'/tmp\'']) {
+      const e = await failure(() => collect(conn.query(sql, opts({ readOnly: true }))));
+      assertCode(e, 'query_error');
+    }
+    expect(fs.existsSync(path.join(dir, 'copy.db'))).toBe(false);
   });
 });

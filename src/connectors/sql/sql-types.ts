@@ -75,8 +75,31 @@ export interface SqlConnectorLimits {
   connectTimeoutMs: number;
   ssrf: SsrfPolicy;
   /**
-   * File engines (DuckDB): the only directories a query may read or write (read_csv, COPY,
-   * ATTACH…). Unset means no file access at all beyond the database itself.
+   * No longer used by SQLite/DuckDB (kept so callers compile): their workers see only their own
+   * database file. Directories a DuckDB query may read go in `sandbox.readOnlyDirs`.
    */
   fileRoots?: string[];
+  /** SQLite/DuckDB: how their sandboxed workers run (sandbox/README.md). All optional. */
+  sandbox?: SqlSandboxSettings;
+}
+
+/** Settings of the sandboxed worker pools of the embedded engines (SQLite, DuckDB). */
+export interface SqlSandboxSettings {
+  /** Workers per connection and mode (default: poolMax). DuckDB files and `:memory:` use one. */
+  maxWorkers?: number;
+  /** An idle worker is stopped after this long (default 60 000 ms). */
+  idleMs?: number;
+  /** Address space per worker process (RLIMIT_AS; default 4 GiB; node alone needs ~1 GiB). */
+  memoryBytes?: number;
+  /** Processes + threads per worker (RLIMIT_NPROC for its own uid; default 128). */
+  processes?: number;
+  /** Bytes one query may stream back before its worker is killed (default 512 MiB). */
+  maxOutputBytes?: number;
+  /** DuckDB's memory_limit in MiB (default 1024) and threads (default 2). */
+  duckdbMemoryLimitMb?: number;
+  duckdbThreads?: number;
+  /** Host directories bound read-only that DuckDB queries may read (e.g. a project's files). */
+  readOnlyDirs?: string[];
+  /** The worker script (default: next to the sandbox module, compiled or transpiled). */
+  workerScript?: string;
 }
