@@ -4,6 +4,12 @@
  * message reaches the user only when it is the database talking about the user's own SQL
  * (`query_error`, with the position when the database gives one). The original error is kept as
  * `cause` (non-enumerable) for logs.
+ *
+ * A query error's text is whatever the user's SQL made the database say, so it is never masked by
+ * the password: masking answers "does this text contain the password?", and
+ * `select 'guess1|guess2|…'::int` would then say which guess is right. Instead the values a
+ * database echoes back (invalid input, out of range, …) are dropped whatever they are, and names
+ * the user wrote, syntax errors and positions stay.
  */
 export type SqlErrorCode =
   | 'auth_failed'
@@ -91,14 +97,42 @@ export function scrubSecret(text: string, secret: string | undefined): string {
   return text.split(secret).join('***');
 }
 
-/** Wraps an error factory so no message can carry the password, whatever a driver put in it. */
+/** Codes whose message is the database talking about the user's own statement. */
+const STATEMENT_CODES: ReadonlySet<SqlErrorCode> = new Set(['query_error', 'read_only_violation']);
+
+/**
+ * Messages in which a database quotes a value it was given (PostgreSQL, MySQL/MariaDB, DuckDB
+ * wordings). The value may have been computed from data, and it tells the user nothing their
+ * position does not: it is replaced by "…". Greedy on purpose — a value can itself contain quotes.
+ */
+const ECHOED_VALUES: [RegExp, string][] = [
+  [/^(invalid input (?:syntax|value) for (?:type|enum) [^:]+: )".*"$/s, '$1"…"'],
+  [/^value ".*"( is out of range for type [\w ]+)$/s, 'value "…"$1'],
+  [/^(malformed [\w ]+ literal: )".*"$/s, '$1"…"'],
+  [/^(date\/time field value out of range: )".*"$/s, '$1"…"'],
+  [/^invalid value ".*"( for "[^"]*")$/s, 'invalid value "…"$1'],
+  [/^(invalid hexadecimal digit: )".*"$/s, '$1"…"'],
+  [/^(Incorrect [\w ]+ value: )'.*'( for (?:column|function) .*)$/s, "$1'…'$2"],
+  [/^(Truncated incorrect [\w ]+ value: )'.*'$/s, "$1'…'"],
+  [/^(.*Could not convert string )'.*'( to [\w ]+)$/s, "$1'…'$2"],
+];
+
+/** The message with any value the database echoed back replaced by "…" (see ECHOED_VALUES). */
+export function redactEchoedValues(message: string): string {
+  for (const [re, by] of ECHOED_VALUES) if (re.test(message)) return message.replace(re, by);
+  return message;
+}
+
+/**
+ * The error as it may be shown. Connect-time messages (written from the connection's settings)
+ * lose every occurrence of the password, as a last line of defence. Statement errors are never
+ * masked by the password — that would be an oracle (see the module comment) — and lose echoed
+ * values instead, a rule that does not depend on the password.
+ */
 export function scrubbed(err: SqlConnectorError, secret: string | undefined): SqlConnectorError {
-  if (!secret || !err.message.includes(secret)) return err;
-  const copy = new SqlConnectorError(err.code, scrubSecret(err.message, secret), {
-    position: err.position,
-    dbCode: err.dbCode,
-  });
-  return copy;
+  const message = STATEMENT_CODES.has(err.code) ? redactEchoedValues(err.message) : scrubSecret(err.message, secret);
+  if (message === err.message) return err;
+  return new SqlConnectorError(err.code, message, { position: err.position, dbCode: err.dbCode }, err.cause);
 }
 
 /** Network-level failures common to the TCP engines. */
