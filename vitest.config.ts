@@ -10,7 +10,7 @@ const pgPass = process.env.ATRIUM_TEST_DB === 'postgres';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-    exclude: pgPass ? ['src/access/**', 'src/crypto/**', 'src/connectors/**', 'src/modules/plans.test.ts', 'test/e2e/**', 'node_modules/**'] : ['node_modules/**'],
+    exclude: pgPass ? ['src/access/**', 'test/access/**', 'src/crypto/**', 'src/connectors/**', 'src/modules/plans.test.ts', 'test/e2e/**', 'node_modules/**'] : ['node_modules/**'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,11 +1,11 @@
 /**
  * Micro-measure of the access index on a synthetic large workspace. Prints, asserts nothing.
- *   node --expose-gc --import tsx src/access/access-bench.ts [scale]
+ *   node --expose-gc --import tsx bench/access/micro.ts [scale]
  * scale 1 = 100k users, 1M projects, 50k assets, 5k groups, ~5 grants and ~10 imports per project.
  */
-import { AccessIndex } from './access-index.js';
-import { Level, Role } from './access-types.js';
-import type { AssetKind, GrantSubject } from './access-types.js';
+import { AccessIndex } from '../../src/access/access-index.js';
+import { Level, Role } from '../../src/access/access-types.js';
+import type { AssetKind, GrantSubject } from '../../src/access/access-types.js';
 
 const scale = Number(process.argv[2] ?? '1');
 const N_USERS = Math.round(100_000 * scale);

@@ -9,7 +9,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AccessIndex } from './access-index.js';
+import { AccessIndex } from '../../src/access/access-index.js';
 import {
   refAssetActions,
   refAssetsUserCanSee,
@@ -35,8 +35,8 @@ import {
   refWorkspaceActions,
 } from './access-reference.js';
 import type { RefOp } from './access-reference.js';
-import { ASSET_KINDS, Level, Role } from './access-types.js';
-import type { AccessFacts, AssetKind, GrantSubject } from './access-types.js';
+import { ASSET_KINDS, Level, Role } from '../../src/access/access-types.js';
+import type { AccessFacts, AssetKind, GrantSubject } from '../../src/access/access-types.js';
 
 const U = ['u0', 'u1', 'u2', 'u3', 'u4', 'u5'];
 const W = ['w0', 'w1'];

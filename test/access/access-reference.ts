@@ -1,10 +1,11 @@
 /**
  * A deliberately naive reference of DESIGN.md "Access rules", used only by tests. It reads the
- * facts as plain arrays and loops over them for every question; it shares nothing with
- * access-index.ts but the types. Mutations copy the facts and edit the copy; impact previews
- * apply the change to a copy and diff every level.
+ * facts as plain arrays and loops over them for every question; it shares nothing with the
+ * engine in src/access/ but the types. Mutations copy the facts and edit the copy; impact
+ * previews apply the change to a copy and diff every level. It lives under test/ so that no
+ * production code can come to depend on it.
  */
-import { AccessFactsError, AssetAction, Level, ProjectAction, Role, WorkspaceAction } from './access-types.js';
+import { AccessFactsError, AssetAction, Level, ProjectAction, Role, WorkspaceAction } from '../../src/access/access-types.js';
 import type {
   AccessFacts,
   AssetFact,
@@ -17,7 +18,7 @@ import type {
   LevelChange,
   ProjectFact,
   RemoveAssetPreview,
-} from './access-types.js';
+} from '../../src/access/access-types.js';
 
 type F = AccessFacts;
 type User = string | null;
