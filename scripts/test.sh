@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: installs and starts the services the tests need
-# (PostgreSQL, MariaDB; Chromium for the console's browser tests), type-checks, builds the server
+# (PostgreSQL, MariaDB, Ceph's radosgw as S3; Chromium for the console's browser tests), type-checks, builds the server
 # and the console, runs every test on SQLite and again on PostgreSQL (the browser tests only in
 # the SQLite pass), and stops the services afterwards, whatever happened.
 set -euo pipefail
@@ -10,6 +10,7 @@ export ATRIUM_TEST_SERVICES_DIR="${ATRIUM_TEST_SERVICES_DIR:-/tmp/atrium-test-se
 cleanup() {
   bash scripts/services/postgres.sh stop || true
   bash scripts/services/mariadb.sh stop || true
+  bash scripts/services/radosgw.sh stop || true
   rm -rf "$ATRIUM_TEST_SERVICES_DIR"
 }
 trap cleanup EXIT
@@ -21,6 +22,16 @@ export ATRIUM_TEST_PG_URL="$PG_URL"
 echo "== starting MariaDB"
 ATRIUM_TEST_MYSQL_URL="$(bash scripts/services/mariadb.sh start)"
 export ATRIUM_TEST_MYSQL_URL
+echo "== starting radosgw (an S3 that checks signatures and bucket policies)"
+ATRIUM_TEST_S3="$(bash scripts/services/radosgw.sh start)"
+export ATRIUM_TEST_S3
+
+echo "== installing bubblewrap (the sandbox of embedded SQL engines and install commands, src/sandbox)"
+bash scripts/services/bubblewrap.sh install >/dev/null
+bash scripts/services/bubblewrap.sh check
+
+echo "== installing git (git packages: src/connectors/git starts its git smart-HTTP server in-process)"
+bash scripts/services/git-server.sh install >/dev/null
 
 echo "== installing Chromium (the console's browser tests, test/e2e)"
 bash scripts/services/chromium.sh install >/dev/null
