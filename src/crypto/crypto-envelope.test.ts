@@ -1,6 +1,5 @@
 import crypto from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CryptoError } from './crypto-errors.js';
 import {
   decrypt,
   decryptString,
@@ -13,18 +12,9 @@ import {
   wrapDataKey,
 } from './crypto-envelope.js';
 import { keyringFromKeys } from './crypto-master-keys.js';
+import { thrown } from './crypto-test-support.js';
 
 const ring = (version = 1, key = crypto.randomBytes(32)) => keyringFromKeys({ active: version, keys: [{ version, key }] });
-
-function thrown(fn: () => unknown): CryptoError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CryptoError);
-    return e as CryptoError;
-  }
-  throw new Error('expected a CryptoError');
-}
 
 /** Replaces the character at `i` with a different one from the same alphabet. */
 function flipChar(s: string, i: number): string {

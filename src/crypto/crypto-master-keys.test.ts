@@ -18,20 +18,11 @@ import {
   removeKeyFileVersion,
   rotateKeyFile,
 } from './crypto-master-keys.js';
+import { thrown } from './crypto-test-support.js';
 
 const b64 = (buf: Buffer): string => buf.toString('base64');
 const key = (): Buffer => crypto.randomBytes(32);
 const posix = process.platform !== 'win32';
-
-function thrown(fn: () => unknown): CryptoError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(CryptoError);
-    return e as CryptoError;
-  }
-  throw new Error('expected a CryptoError');
-}
 
 /** No 6-character run of the secret text, in any of its encodings, appears in the error. */
 function expectNoKeyIn(err: CryptoError, ...secrets: string[]): void {

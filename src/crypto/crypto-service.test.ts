@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CryptoError } from './crypto-errors.js';
 import { parseWrappedMasterVersion } from './crypto-envelope.js';
 import {
   keyringFromKeyFile,
@@ -17,16 +16,7 @@ import {
 } from './crypto-master-keys.js';
 import { createMemoryDataKeyStore } from './crypto-memory-store.js';
 import { createCryptoService } from './crypto-service.js';
-
-async function rejected(p: Promise<unknown>): Promise<CryptoError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(CryptoError);
-    return e as CryptoError;
-  }
-  throw new Error('expected a CryptoError');
-}
+import { rejected } from './crypto-test-support.js';
 
 const mk = (version: number): MasterKey => ({ version, key: crypto.randomBytes(32) });
 

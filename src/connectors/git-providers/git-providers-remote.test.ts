@@ -12,6 +12,7 @@ import { startGitServer, type GitServer } from '../../../scripts/services/git-se
 import { createGitConnector, type GitConnector } from '../git/git-connector.js';
 import { GitProviderError } from './git-providers-errors.js';
 import { createTokenGitProvider, testGitRemote } from './git-providers-remote.js';
+import { collectFailures } from './git-providers-test-support.js';
 
 const rnd = Math.random().toString(36).slice(2);
 const GITLAB_TOKEN = `glpat-${rnd}GITLAB`;
@@ -24,18 +25,8 @@ let dir: string;
 let server: GitServer;
 let fx: StandardFixtures;
 let git: GitConnector;
-const seenErrors: unknown[] = [];
+const { failure, seen: seenErrors } = collectFailures();
 
-async function failure(p: Promise<unknown> | (() => unknown)): Promise<GitProviderError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    seenErrors.push(e);
-    if (e instanceof GitProviderError) return e;
-    throw e;
-  }
-  throw new Error('expected a GitProviderError, the call succeeded');
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'atrium-providers-test-'));

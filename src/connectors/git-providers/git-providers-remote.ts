@@ -15,9 +15,9 @@
  */
 import { z } from 'zod';
 import { GitConnectorError, type GitConnector, type GitCredentials, type GitRef } from '../git/git-connector.js';
+import { assertSameOrigin, basicCredentials, type HttpsGitCredentials } from './git-providers-credentials.js';
 import { GitProviderError } from './git-providers-errors.js';
 import { normalizeBaseUrl } from './git-providers-http.js';
-import { assertSameOrigin, basicCredentials, type HttpsGitCredentials } from './github-app.js';
 
 const baseUrl = z.string().trim().min(1).max(2048);
 const secret = z.string().min(1).max(4096);

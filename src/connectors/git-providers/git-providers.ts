@@ -12,6 +12,7 @@ import {
   httpsRemoteCredentialsSchema,
 } from './git-providers-remote.js';
 
+export * from './git-providers-credentials.js';
 export * from './git-providers-errors.js';
 export { normalizeBaseUrl, type ProviderHttpOptions } from './git-providers-http.js';
 export * from './github-app.js';

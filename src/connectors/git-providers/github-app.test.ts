@@ -15,6 +15,7 @@ import { buildStandardFixtures, type StandardFixtures } from '../../../scripts/s
 import { startGitServer, type GitServer } from '../../../scripts/services/git-server.js';
 import { createGitConnector, type GitConnector } from '../git/git-connector.js';
 import { GitProviderError } from './git-providers-errors.js';
+import { collectFailures } from './git-providers-test-support.js';
 import { createGitHubAppClient, githubWebBaseUrl, type GitHubAppClient, type GitHubAppClientOptions } from './github-app.js';
 import { startGitHubContractServer, type ContractRequest, type GitHubContractServer } from './github-contract-server.js';
 import { createOAuthState } from './github-oauth-state.js';
@@ -35,7 +36,7 @@ let git: GitConnector;
 let fx: StandardFixtures;
 let dir: string;
 const clients: GitHubAppClient[] = [];
-const seenErrors: unknown[] = [];
+const { failure, seen: seenErrors } = collectFailures();
 
 const ACME = { id: 5001, login: 'acme', type: 'Organization' as const };
 const OCTOCAT = { id: 583231, login: 'octocat', type: 'User' as const };
@@ -51,16 +52,6 @@ function client(overrides: { config?: Record<string, unknown>; credentials?: Rec
   return c;
 }
 
-async function failure(p: Promise<unknown> | (() => unknown)): Promise<GitProviderError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    seenErrors.push(e);
-    if (e instanceof GitProviderError) return e;
-    throw e;
-  }
-  throw new Error('expected a GitProviderError, the call succeeded');
-}
 
 const count = (pred: (r: ContractRequest) => boolean): number => server.requests.filter(pred).length;
 const mints = (enterprise = false): number => count((r) => r.method === 'POST' && /\/access_tokens$/.test(r.path) && r.status === 201 && r.enterprise === enterprise);

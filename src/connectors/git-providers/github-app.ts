@@ -10,199 +10,23 @@
  * `expires_at` says, so it is replaced by a no-op and the expiry is honoured here). Nothing
  * assumes a token's format or length.
  */
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createAppAuth } from '@octokit/auth-app';
 import { RequestError } from '@octokit/request-error';
 import type { RequestInterface } from '@octokit/types';
-import { z } from 'zod';
-import type { GitCredentials } from '../git/git-connector.js';
-import { GitProviderError, scrubSecrets, type GitProviderErrorReason } from './git-providers-errors.js';
-import { createOctokitRequest, createTransport, normalizeBaseUrl, type ProviderHttpOptions, type ProviderTransport } from './git-providers-http.js';
-import { verifyOAuthState, type OAuthStateExpectation } from './github-oauth-state.js';
+import { assertSameOrigin, basicCredentials } from './git-providers-credentials.js';
+import { GitProviderError } from './git-providers-errors.js';
+import { createOctokitRequest, createTransport, normalizeBaseUrl, type ProviderTransport } from './git-providers-http.js';
+import { createGitHubErrors, type GitHubCallKind } from './github-app-errors.js';
+import { nextPageOf, toInstallation, toRepository, type AppPayload, type InstallationPayload, type RepositoryPayload } from './github-app-payloads.js';
+import { githubWebBaseUrl, loadAppPrivateKey, parseGitHubSettings } from './github-app-settings.js';
+import type { GitHubAppClient, GitHubAppClientOptions, GitHubInstallation, GitHubRepository, RepositoryPage } from './github-app-types.js';
+import { verifyOAuthState } from './github-oauth-state.js';
 
-export const GITHUB_DOT_COM_API = 'https://api.github.com';
-
-const appId = z.union([z.number().int().positive().max(Number.MAX_SAFE_INTEGER), z.string().trim().regex(/^\d{1,15}$/, 'must be a number').transform(Number)]);
-const baseUrl = z.string().trim().min(1).max(2048);
-const clientId = z.string().trim().min(1).max(200);
-
-/** Non-secret settings of a GitHub (github.com) provider. */
-export const githubConfigSchema = z.strictObject({
-  appId,
-  apiBaseUrl: baseUrl.default(GITHUB_DOT_COM_API),
-  clientId: clientId.optional(),
-});
-/** GitHub Enterprise Server: the same, with the instance's API base URL (`https://HOST/api/v3`) required. */
-export const githubEnterpriseConfigSchema = githubConfigSchema.extend({ apiBaseUrl: baseUrl });
-/** The write-only part: the app's private key (PEM, as GitHub gives it) and the OAuth client secret. */
-export const githubCredentialsSchema = z.strictObject({
-  privateKey: z.string().min(1).max(20_000),
-  clientSecret: z.string().min(1).max(500).optional(),
-});
-
-export type GitHubConfig = z.output<typeof githubConfigSchema>;
-export type GitHubCredentials = z.output<typeof githubCredentialsSchema>;
-
-export interface GitHubAccount {
-  id: number;
-  login: string;
-  /** `User` or `Organization` (or `Enterprise` for an enterprise installation). */
-  type: string;
-}
-
-export interface GitHubInstallation {
-  id: number;
-  appId: number;
-  account: GitHubAccount | null;
-  repositorySelection: 'all' | 'selected';
-  suspended: boolean;
-  htmlUrl: string;
-}
-
-export interface GitHubRepository {
-  id: number;
-  name: string;
-  /** `owner/name`. */
-  fullName: string;
-  owner: string;
-  private: boolean;
-  archived: boolean;
-  defaultBranch: string;
-  /** The remote to fetch, built from `gitBaseUrl` (not taken from the API's `clone_url`). */
-  cloneUrl: string;
-}
-
-export interface RepositoryPage {
-  repositories: GitHubRepository[];
-  totalCount: number;
-  /** The next page number, or null on the last page. */
-  nextPage: number | null;
-}
-
-/** What a git fetch needs, in both forms the git connector takes. */
-export interface HttpsGitCredentials {
-  /** `{ kind: 'basic', username, password }` for `createGitConnector().resolveRef/fetchCommit`. */
-  git: Extract<GitCredentials, { kind: 'basic' }>;
-  username: string;
-  password: string;
-  /** The same as an `Authorization` header value (`Basic …`). */
-  authorization: string;
-  /** When the credentials stop working; null for ones that do not expire. */
-  expiresAt: Date | null;
-}
-
-export interface GitHubOAuthResult {
-  /** The GitHub user who signed in: the account to link (rule 11). */
-  account: GitHubAccount;
-  /**
-   * What the module keeps unique across workspaces: user ids are per GitHub instance, so the
-   * key is `<web host>:<user id>` (e.g. `github.com:583231`), never the login (logins can be renamed).
-   */
-  linkKey: string;
-  /** The user's installations of this app (the ones they can access). */
-  installations: GitHubInstallation[];
-}
-
-export interface GitHubAppTestResult {
-  app: { id: number; slug: string; name: string; owner: string | null; htmlUrl: string };
-  installation: GitHubInstallation | null;
-  /** What was checked, in order, for the console ("private key accepted", …). */
-  checks: string[];
-}
-
-export interface GitHubAppClientOptions extends ProviderHttpOptions {
-  /** Re-mint an installation token this long before its `expires_at` (at most half its lifetime). Default 5 min. */
-  tokenRefreshMarginMs?: number;
-  /** Where repositories are fetched from: default the web host (`https://github.com`, `https://HOST`). */
-  gitBaseUrl?: string;
-  /** Page size for repository listings (1–100, default 100). */
-  perPage?: number;
-}
-
-export interface GitHubAppClient {
-  readonly appId: number;
-  readonly apiBaseUrl: string;
-  /** `https://github.com` for github.com, `https://HOST` for GHES: the OAuth pages live there. */
-  readonly webBaseUrl: string;
-  readonly gitBaseUrl: string;
-  /** A fresh app JWT (RS256, ten minutes). */
-  appJwt(): Promise<string>;
-  /** A token for the installation, from memory while it has more than the margin left, else minted. */
-  installationToken(installationId: number): Promise<{ token: string; expiresAt: Date }>;
-  /** Forgets an installation's token (e.g. after git refused it). */
-  forgetInstallationToken(installationId: number): void;
-  gitCredentials(installationId: number, remote?: string): Promise<HttpsGitCredentials>;
-  /** `https://github.com/owner/repo.git` on `gitBaseUrl`. */
-  remoteFor(fullName: string): string;
-  getInstallation(installationId: number): Promise<GitHubInstallation>;
-  listInstallations(): Promise<GitHubInstallation[]>;
-  listRepositories(installationId: number, page?: number): Promise<RepositoryPage>;
-  listAllRepositories(installationId: number, opts?: { max?: number }): Promise<GitHubRepository[]>;
-  getRepository(installationId: number, fullName: string): Promise<GitHubRepository>;
-  defaultBranch(installationId: number, fullName: string): Promise<string>;
-  /** The URL to send the admin to. Needs `clientId`. */
-  authorizeUrl(opts: { state: string; redirectUrl?: string }): string;
-  /** Verifies the state, exchanges the code, reads the user and their installations; the user token is discarded. */
-  completeOAuth(opts: { code: string; state: string; stateKey: Buffer | string; expected: OAuthStateExpectation; redirectUrl?: string }): Promise<GitHubOAuthResult>;
-  /** Checks the app credentials (and an installation when given); throws a precise GitProviderError. */
-  test(opts?: { installationId?: number; account?: string }): Promise<GitHubAppTestResult>;
-  close(): void;
-}
-
-/** The web host for an API base URL, by the rules `@octokit/oauth-methods` uses for the code exchange. */
-export function githubWebBaseUrl(apiBaseUrl: string): string {
-  if (/^https:\/\/(api\.)?github\.com$/.test(apiBaseUrl)) return 'https://github.com';
-  if (/^https:\/\/api\..*\.ghe\.com$/.test(apiBaseUrl)) return apiBaseUrl.replace('api.', '');
-  return apiBaseUrl.replace('/api/v3', '');
-}
-
-export function isGitHubDotCom(apiBaseUrl: string): boolean {
-  return normalizeBaseUrl(apiBaseUrl) === GITHUB_DOT_COM_API;
-}
-
-function zodProblem(e: z.ZodError): string {
-  // Field names only: a value here may be the private key.
-  return e.issues.map((i) => `${i.path.join('.') || 'value'}: ${i.message}`).join('; ');
-}
-
-/** Parses config + credentials; throws `config_invalid` naming the fields (never their values). */
-export function parseGitHubSettings(config: unknown, credentials: unknown, enterprise = false): { config: GitHubConfig; credentials: GitHubCredentials } {
-  const c = (enterprise ? githubEnterpriseConfigSchema : githubConfigSchema).safeParse(config);
-  if (!c.success) throw new GitProviderError('config_invalid', `The GitHub App settings are invalid: ${zodProblem(c.error)}.`);
-  const s = githubCredentialsSchema.safeParse(credentials);
-  if (!s.success) throw new GitProviderError('config_invalid', `The GitHub App credentials are invalid: ${zodProblem(s.error)}.`);
-  return { config: c.data, credentials: s.data };
-}
-
-/** Checks the PEM locally and returns it as PKCS#8 (what auth-app signs with). */
-export function loadAppPrivateKey(pem: string): string {
-  // Keys pasted from a .env file often carry literal "\n".
-  const text = pem.replace(/\\n/g, '\n').trim();
-  let key;
-  try {
-    key = createPrivateKey(text);
-  } catch {
-    throw new GitProviderError(
-      'config_invalid',
-      "The private key is not a readable PEM private key: paste the whole .pem file GitHub generated for the app, from '-----BEGIN' to the '-----END' line.",
-      { reason: 'bad_private_key' },
-    );
-  }
-  if (key.asymmetricKeyType !== 'rsa') {
-    throw new GitProviderError('config_invalid', 'The private key is not an RSA key: GitHub App private keys are RSA.', { reason: 'bad_private_key' });
-  }
-  return key.export({ type: 'pkcs8', format: 'pem' }).toString();
-}
+export * from './github-app-settings.js';
+export * from './github-app-types.js';
 
 const NO_CACHE = { get: (): string => undefined as unknown as string, set: (): void => {} };
-
-type Ctx =
-  | { kind: 'app' }
-  | { kind: 'mint'; installationId: number }
-  | { kind: 'installation-get'; installationId: number }
-  | { kind: 'installation-api'; installationId: number; repo?: string }
-  | { kind: 'oauth' }
-  | { kind: 'user' };
 
 interface CachedToken {
   token: string;
@@ -242,6 +66,7 @@ export function createGitHubAppClient(config: unknown, credentials: unknown, opt
     if (recentSecrets.length > 64) recentSecrets.shift();
   };
   const secrets = (): (string | undefined)[] => [settings.credentials.privateKey, pkcs8, clientSecret, ...recentSecrets, ...[...tokens.values()].map((t) => t.token)];
+  const { isGitHubAnswer, notGitHub, mapError, mapOAuthError, oauthError } = createGitHubErrors({ apiBaseUrl, appId: theAppId, secrets });
 
   async function jwt(): Promise<string> {
     try {
@@ -251,82 +76,6 @@ export function createGitHubAppClient(config: unknown, credentials: unknown, opt
     } catch (e) {
       throw mapError(e, { kind: 'app' });
     }
-  }
-
-  /**
-   * GitHub's API answers JSON with its request-id header. Its web pages carry the header too, so a
-   * base URL without `/api/v3` on GHES is caught by the content type (and by the body's shape).
-   */
-  function isGitHubAnswer(headers: Record<string, string | undefined> | undefined): boolean {
-    if (!headers || (headers['x-github-request-id'] === undefined && headers['x-github-media-type'] === undefined)) return false;
-    return /json/i.test(headers['content-type'] ?? '');
-  }
-
-  function notGitHub(status?: number): GitProviderError {
-    return new GitProviderError(
-      'config_invalid',
-      `${apiBaseUrl} does not answer like a GitHub API${status ? ` (HTTP ${status})` : ''}: use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server.`,
-      { reason: 'not_github_api', apiBaseUrl },
-    );
-  }
-
-  function mapError(e: unknown, ctx: Ctx): GitProviderError {
-    if (e instanceof GitProviderError) return e;
-    if (!(e instanceof RequestError)) {
-      return new GitProviderError('provider_error', 'The GitHub request failed unexpectedly.', {}, scrubSecrets(String((e as Error)?.message ?? e), secrets()));
-    }
-    const status = e.status;
-    const headers = e.response?.headers as Record<string, string | undefined> | undefined;
-    const data = e.response?.data as { message?: unknown; error?: unknown } | string | undefined;
-    const ghMessage = typeof data === 'object' && data && typeof data.message === 'string' ? data.message : typeof data === 'string' ? data : '';
-    // Scrubbed whole, then cut: a cut first could keep a prefix of a secret.
-    const log = scrubSecrets(`HTTP ${status}: ${ghMessage.slice(0, 10_000)}`, secrets()).slice(0, 400);
-    const err = (code: ConstructorParameters<typeof GitProviderError>[0], message: string, reason?: GitProviderErrorReason, extra: Record<string, unknown> = {}) =>
-      new GitProviderError(code, message, { ...(reason ? { reason } : {}), ...extra }, log);
-    if (!e.response) return err('host_unreachable', `GitHub at ${apiBaseUrl} could not be reached.`);
-    if (status >= 500) return err('host_unreachable', `GitHub at ${apiBaseUrl} failed (HTTP ${status}): try again later.`);
-    if (ctx.kind !== 'oauth' && !isGitHubAnswer(headers)) return notGitHub(status);
-    const inst = 'installationId' in ctx ? ctx.installationId : undefined;
-    if (status === 401) {
-      if (ctx.kind === 'app' || ctx.kind === 'mint' || ctx.kind === 'installation-get') {
-        if (/'(Expiration time|Issued at)' claim/.test(ghMessage)) {
-          return err('auth_failed', "GitHub refused the app's JWT because of its issue or expiry time: this server's clock is off (check its time synchronisation).", 'clock_skew', { appId: theAppId });
-        }
-        return err('auth_failed', `GitHub refused the app's JWT: the private key does not belong to app ${theAppId}, or the app id is wrong.`, 'jwt_rejected', { appId: theAppId });
-      }
-      if (ctx.kind === 'user') return err('auth_failed', 'GitHub refused the user token it has just issued: start connecting the account again.', 'token_rejected');
-      return err('auth_failed', `GitHub refused the installation token of installation ${inst}: it expired or was revoked.`, 'token_rejected', { installationId: inst });
-    }
-    if (status === 403) {
-      if (/suspended/i.test(ghMessage)) {
-        const which = inst === undefined ? "The app's installation" : `The app's installation ${inst}`;
-        return err('not_installed', `${which} is suspended: an owner of the account must unsuspend it in the account's GitHub App settings.`, 'installation_suspended', {
-          installationId: inst,
-        });
-      }
-      if (headers?.['x-ratelimit-remaining'] === '0' || /rate limit/i.test(ghMessage)) {
-        const reset = Number(headers?.['x-ratelimit-reset']);
-        return err('provider_error', `GitHub's rate limit for this app is used up${Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : ''}.`, 'rate_limited');
-      }
-      return err('auth_failed', `GitHub denied this request to app ${theAppId}: the app lacks a permission it needs (Contents: read, Metadata: read).`, undefined, { appId: theAppId });
-    }
-    if (status === 404) {
-      if (ctx.kind === 'app') return err('not_found', `GitHub has no app ${theAppId}: check the app id on the app's settings page.`, 'app_not_found', { appId: theAppId });
-      if (ctx.kind === 'mint' || ctx.kind === 'installation-get') {
-        return err('not_installed', `App ${theAppId} has no installation ${inst}: it was uninstalled, or the id is wrong.`, 'not_installed', { installationId: inst });
-      }
-      if (ctx.kind === 'installation-api' && ctx.repo) {
-        return err('not_found', `The repository ${ctx.repo} does not exist, or installation ${inst} cannot see it (is it among the repositories the app was given?).`, undefined, { repository: ctx.repo });
-      }
-      return err('not_found', 'GitHub answered 404 Not Found.');
-    }
-    if (status >= 300 && status < 400 && status !== 304) {
-      if (ctx.kind === 'installation-api' && ctx.repo) {
-        return err('not_found', `The repository ${ctx.repo} was renamed or transferred: use its new name.`, undefined, { repository: ctx.repo });
-      }
-      return err('provider_error', `GitHub answered with a redirect (HTTP ${status}), which is not followed: check the API base URL.`);
-    }
-    return err('provider_error', `GitHub answered HTTP ${status} unexpectedly.`);
   }
 
   async function mint(installationId: number): Promise<CachedToken> {
@@ -364,7 +113,7 @@ export function createGitHubAppClient(config: unknown, credentials: unknown, opt
     return p;
   }
 
-  async function appRequest<T>(route: string, params: Record<string, unknown>, ctx: Ctx): Promise<{ data: T; headers: Record<string, string> }> {
+  async function appRequest<T>(route: string, params: Record<string, unknown>, ctx: GitHubCallKind): Promise<{ data: T; headers: Record<string, string> }> {
     const token = await jwt();
     try {
       const r = await request(route, { ...params, headers: { authorization: `bearer ${token}` } });
@@ -376,7 +125,7 @@ export function createGitHubAppClient(config: unknown, credentials: unknown, opt
   }
 
   async function installationRequest<T>(installationId: number, route: string, params: Record<string, unknown>, repo?: string): Promise<{ data: T; headers: Record<string, string> }> {
-    const ctx: Ctx = { kind: 'installation-api', installationId, ...(repo ? { repo } : {}) };
+    const ctx: GitHubCallKind = { kind: 'installation-api', installationId, ...(repo ? { repo } : {}) };
     for (let attempt = 0; ; attempt++) {
       const { token } = await cachedToken(installationId);
       try {
@@ -393,47 +142,11 @@ export function createGitHubAppClient(config: unknown, credentials: unknown, opt
     }
   }
 
-  function toInstallation(i: InstallationPayload): GitHubInstallation {
-    const acc = i.account;
-    return {
-      id: i.id,
-      appId: i.app_id,
-      account: acc && typeof acc.id === 'number' ? { id: acc.id, login: String(acc.login ?? acc.slug ?? ''), type: String(acc.type ?? 'Enterprise') } : null,
-      repositorySelection: i.repository_selection === 'selected' ? 'selected' : 'all',
-      suspended: i.suspended_at != null,
-      htmlUrl: String(i.html_url ?? ''),
-    };
-  }
-
   function remoteFor(fullName: string): string {
     if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(fullName) || fullName.includes('..')) {
       throw new GitProviderError('config_invalid', `'${fullName.slice(0, 200)}' is not a repository name of the form owner/name.`);
     }
     return `${gitBaseUrl}/${fullName.replace(/\.git$/, '')}.git`;
-  }
-
-  function toRepository(r: RepositoryPayload): GitHubRepository {
-    return {
-      id: r.id,
-      name: r.name,
-      fullName: r.full_name,
-      owner: r.owner?.login ?? r.full_name.split('/')[0]!,
-      private: r.private === true,
-      archived: r.archived === true,
-      defaultBranch: r.default_branch,
-      cloneUrl: remoteFor(r.full_name),
-    };
-  }
-
-  function nextPageOf(link: string | undefined): number | null {
-    const m = link ? /<([^>]+)>;\s*rel="next"/.exec(link) : null;
-    if (!m) return null;
-    try {
-      const n = Number(new URL(m[1]!).searchParams.get('page'));
-      return Number.isSafeInteger(n) && n > 0 ? n : null;
-    } catch {
-      return null;
-    }
   }
 
   function checkClientCredentials(): { id: string; secret: string } {
@@ -445,29 +158,6 @@ export function createGitHubAppClient(config: unknown, credentials: unknown, opt
       );
     }
     return { id: clientIdValue, secret: clientSecret };
-  }
-
-  function mapOAuthError(e: unknown): GitProviderError {
-    if (e instanceof RequestError && e.response && typeof e.response.data === 'object' && e.response.data && 'error' in e.response.data) {
-      return oauthError(String((e.response.data as { error: unknown }).error));
-    }
-    return mapError(e, { kind: 'oauth' });
-  }
-
-  /** The `error` codes of GitHub's OAuth token endpoint (documented on its troubleshooting page). */
-  function oauthError(code: string): GitProviderError {
-    const log = scrubSecrets(`oauth error ${code.slice(0, 10_000)}`, secrets()).slice(0, 200);
-    if (code === 'incorrect_client_credentials') {
-      return new GitProviderError('auth_failed', `GitHub refused the client id or client secret of app ${theAppId}: copy them again from the app's settings page.`, { reason: 'client_secret_invalid' }, log);
-    }
-    if (code === 'bad_verification_code') {
-      return new GitProviderError('auth_failed', 'The GitHub authorization code is invalid, already used or expired: start connecting the account again.', { reason: 'oauth_code_invalid' }, log);
-    }
-    if (code === 'redirect_uri_mismatch') {
-      return new GitProviderError('config_invalid', "The callback URL is not one of the GitHub App's callback URLs: add it on the app's settings page.", {}, log);
-    }
-    // The unknown code stays out of the message: a server at a wrong URL could put anything there.
-    return new GitProviderError('provider_error', 'GitHub refused the OAuth exchange with an unexpected error.', {}, log);
   }
 
   const client: GitHubAppClient = {
@@ -512,7 +202,7 @@ export function createGitHubAppClient(config: unknown, credentials: unknown, opt
 
     async listRepositories(installationId, page = 1) {
       const { data, headers } = await installationRequest<{ total_count: number; repositories: RepositoryPayload[] }>(installationId, 'GET /installation/repositories', { per_page: perPage, page });
-      return { repositories: data.repositories.map(toRepository), totalCount: data.total_count, nextPage: nextPageOf(headers.link) };
+      return { repositories: data.repositories.map((r) => toRepository(r, remoteFor)), totalCount: data.total_count, nextPage: nextPageOf(headers.link) };
     },
 
     async listAllRepositories(installationId, opts = {}) {
@@ -532,7 +222,7 @@ export function createGitHubAppClient(config: unknown, credentials: unknown, opt
       remoteFor(fullName);
       const [owner, repo] = fullName.split('/') as [string, string];
       const { data } = await installationRequest<RepositoryPayload>(installationId, 'GET /repos/{owner}/{repo}', { owner, repo: repo.replace(/\.git$/, '') }, fullName);
-      return toRepository(data);
+      return toRepository(data, remoteFor);
     },
 
     async defaultBranch(installationId, fullName) {
@@ -658,60 +348,4 @@ export function createGitHubAppClient(config: unknown, credentials: unknown, opt
     },
   };
   return client;
-}
-
-/** The fields of GitHub's payloads this client reads (see @octokit/openapi-types for the full shapes). */
-interface InstallationPayload {
-  id: number;
-  app_id: number;
-  account: { id: number; login?: string; slug?: string; type?: string } | null;
-  repository_selection: string;
-  suspended_at: string | null;
-  html_url?: string;
-}
-interface RepositoryPayload {
-  id: number;
-  name: string;
-  full_name: string;
-  owner?: { login: string };
-  private: boolean;
-  archived?: boolean;
-  default_branch: string;
-}
-interface AppPayload {
-  id: number;
-  slug?: string;
-  name?: string;
-  client_id?: string;
-  html_url?: string;
-  owner?: { login?: string } | null;
-}
-
-/** Basic credentials in both forms the git connector takes. */
-export function basicCredentials(username: string, password: string, expiresAt: Date | null = null): HttpsGitCredentials {
-  if (/[\0\r\n]/.test(username) || /[\0\r\n]/.test(password) || username.includes(':')) {
-    throw new GitProviderError('config_invalid', 'The credentials contain a line break, or the user name a colon: check how they were entered.');
-  }
-  return {
-    git: { kind: 'basic', username, password },
-    username,
-    password,
-    authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
-    expiresAt,
-  };
-}
-
-/** Credentials are sent to their provider's host only: a remote elsewhere is refused. */
-export function assertSameOrigin(remote: string, base: string, provider: string): void {
-  let r: URL;
-  let b: URL;
-  try {
-    r = new URL(remote);
-    b = new URL(base);
-  } catch {
-    throw new GitProviderError('config_invalid', 'The repository URL is not a valid URL.');
-  }
-  if (r.origin.toLowerCase() !== b.origin.toLowerCase()) {
-    throw new GitProviderError('config_invalid', `The ${provider} credentials are only sent to ${b.origin}; this repository is on ${r.origin}.`, { origin: r.origin });
-  }
 }

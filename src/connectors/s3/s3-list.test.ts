@@ -1,12 +1,10 @@
 /** Browsing against a real radosgw: folders, paging past 1,000 keys, the name filter. */
-import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { S3Connector, S3ListPage } from './s3-connector.js';
-import { assertCode, connectorFor, failure, rawClient, testS3 } from './s3-test-support.js';
+import { LIST_FIXTURES_PREFIX, assertCode, connectorFor, ensureListFixtures, failure, testS3 } from './s3-test-support.js';
 
 const s3 = testS3();
-// A fixed prefix: the 1,100 objects are created once per server and reused by later runs.
-const BASE = 'fixtures/list-1100/';
+const BASE = LIST_FIXTURES_PREFIX;
 const COUNT = 1100;
 const name = (i: number) => `file-${String(i).padStart(4, '0')}.txt`;
 const expectedKeys = [...Array.from({ length: COUNT }, (_, i) => name(i)), 'sub-a/inner.txt', 'sub-b/deeper/x.txt'];
@@ -14,23 +12,7 @@ const expectedKeys = [...Array.from({ length: COUNT }, (_, i) => name(i)), 'sub-
 let c: S3Connector;
 
 beforeAll(async () => {
-  const raw = rawClient(s3);
-  try {
-    const have = new Set<string>();
-    let token: string | undefined;
-    do {
-      const r = await raw.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: BASE, ContinuationToken: token }));
-      for (const o of r.Contents ?? []) have.add(o.Key!.slice(BASE.length));
-      token = r.IsTruncated ? r.NextContinuationToken : undefined;
-    } while (token);
-    const missing = expectedKeys.filter((k) => !have.has(k));
-    // Parallel batches: 1,100 sequential PUTs would take most of a minute.
-    for (let i = 0; i < missing.length; i += 50) {
-      await Promise.all(missing.slice(i, i + 50).map((k) => raw.send(new PutObjectCommand({ Bucket: s3.bucket, Key: BASE + k, Body: `content of ${k}` }))));
-    }
-  } finally {
-    raw.destroy();
-  }
+  await ensureListFixtures(s3);
   c = connectorFor(s3, 'noPut', { prefix: BASE });
 }, 120_000);
 

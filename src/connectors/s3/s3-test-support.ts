@@ -1,7 +1,10 @@
 /** Shared by the S3 connector tests (not a test file itself). */
-import net from 'node:net';
-import { S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { createS3Client, S3ConnectorError, type S3ClientOptions, type S3Connector, type S3ErrorCode } from './s3-connector.js';
+
+// The loopback stand-ins (a server that never answers, a port nobody listens on) are the SQL
+// connector tests' own.
+export { closedPort, silentServer } from '../sql/sql-test-support.js';
 
 export interface TestS3 {
   endpoint: string;
@@ -83,35 +86,6 @@ export function expectNoSecret(e: S3ConnectorError, secret: string): void {
   if (text.includes(secret)) throw new Error(`the secret leaked into a ${e.code} error: ${e.message}`);
 }
 
-/** A loopback server that accepts connections and never answers. */
-export async function silentServer(): Promise<{ port: number; close: () => Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((s) => {
-    sockets.add(s);
-    s.on('error', () => {});
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  return {
-    port,
-    close: () =>
-      new Promise<void>((r) => {
-        for (const s of sockets) s.destroy();
-        server.close(() => r());
-      }),
-  };
-}
-
-/** A loopback port nothing listens on. */
-export async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
-
 /** Samples this process's RSS while `fn` runs; returns the peak growth over the starting RSS. */
 export async function peakRssGrowth<T>(fn: () => Promise<T>): Promise<{ result: T; growthBytes: number }> {
   global.gc?.();
@@ -126,5 +100,30 @@ export async function peakRssGrowth<T>(fn: () => Promise<T>): Promise<{ result: 
     return { result, growthBytes: peak - start };
   } finally {
     clearInterval(t);
+  }
+}
+
+/** A fixed prefix holding 1,100 objects and two folders, for listing past 1,000 keys. */
+export const LIST_FIXTURES_PREFIX = 'fixtures/list-1100/';
+const LIST_FIXTURE_KEYS = [...Array.from({ length: 1100 }, (_, i) => `file-${String(i).padStart(4, '0')}.txt`), 'sub-a/inner.txt', 'sub-b/deeper/x.txt'];
+
+/** Creates the listing fixtures that are missing (once per server; later runs and files reuse them). */
+export async function ensureListFixtures(s3: TestS3): Promise<void> {
+  const raw = rawClient(s3);
+  try {
+    const have = new Set<string>();
+    let token: string | undefined;
+    do {
+      const r = await raw.send(new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: LIST_FIXTURES_PREFIX, ContinuationToken: token }));
+      for (const o of r.Contents ?? []) have.add(o.Key!.slice(LIST_FIXTURES_PREFIX.length));
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+    const missing = LIST_FIXTURE_KEYS.filter((k) => !have.has(k));
+    // Parallel batches: 1,100 sequential PUTs would take most of a minute.
+    for (let i = 0; i < missing.length; i += 50) {
+      await Promise.all(missing.slice(i, i + 50).map((k) => raw.send(new PutObjectCommand({ Bucket: s3.bucket, Key: LIST_FIXTURES_PREFIX + k, Body: `content of ${k}` }))));
+    }
+  } finally {
+    raw.destroy();
   }
 }
