@@ -1,0 +1,134 @@
+/**
+ * Git packages in the console, in a real Chromium against a real Atrium and a real git server:
+ * an admin connects a provider, adds a package with install commands and restricts it to a group;
+ * an editor imports it into a project and sees the install log; a user lacking access to it is
+ * downgraded, with the package named.
+ * Runs in the SQLite pass only (vitest.config.ts): the browser does not care about the store.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildStandardFixtures } from '../../scripts/services/git-fixtures.js';
+import { startGitServer, type GitServer } from '../../scripts/services/git-server.js';
+import { choose, launchBrowser, type Served, screenshot, serveAtrium, signIn } from './e2e-browser.js';
+
+const TOKEN = 'glpat-e2e-PACKAGES-token';
+let served: Served;
+let git: GitServer;
+let gitRoot: string;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+let admin: Page;
+
+async function as(email: string): Promise<Page> {
+  const { context, page } = await signIn(browser, served.baseUrl, email);
+  contexts.push(context);
+  return page;
+}
+
+async function openProject(page: Page, name: string): Promise<void> {
+  await page.goto('/projects');
+  await page.getByRole('link', { name }).click();
+  await page.getByRole('heading', { name, level: 2 }).waitFor();
+}
+
+beforeAll(async () => {
+  gitRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-e2e-git-'));
+  await buildStandardFixtures(gitRoot);
+  git = await startGitServer({ root: gitRoot, tokens: { [TOKEN]: { repos: '*' } } });
+  [served, browser] = await Promise.all([serveAtrium({ env: { ATRIUM_GIT_ALLOW_HTTP_LOOPBACK: 'true' } }), launchBrowser()]);
+}, 120_000);
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => {});
+  await browser?.close();
+  await served?.t.atrium.services.gitPackages.idle();
+  await served?.t.close();
+  await git?.close();
+  if (gitRoot) fs.rmSync(gitRoot, { recursive: true, force: true });
+});
+
+describe('git packages in the console', () => {
+  it('an admin connects a git provider', async () => {
+    admin = await as('admin@demo.local');
+    await admin.getByRole('link', { name: 'Integrations' }).click();
+    await admin.getByRole('button', { name: 'New git provider' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'New git provider' });
+    await dialog.getByLabel('Name').fill('Local Git');
+    await dialog.getByLabel('Base URL').fill(git.url);
+    await dialog.getByLabel('Access token').fill(TOKEN);
+    await dialog.getByRole('button', { name: 'Connect provider' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const providers = admin.getByRole('table', { name: 'Git providers' });
+    await providers.getByText('Local Git').waitFor();
+    expect(await admin.content()).not.toContain(TOKEN);
+
+    await admin.getByRole('button', { name: 'Actions for Local Git' }).click();
+    await admin.getByRole('menuitem', { name: 'Test' }).click();
+    const test = admin.getByRole('dialog', { name: 'Test Local Git' });
+    await test.getByLabel('Repository').fill('acme/tools');
+    await test.getByRole('button', { name: 'Test' }).click();
+    await test.getByText('The provider works').waitFor();
+    await test.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  it('adds a package with install commands, restricted to the Data Team', async () => {
+    await admin.getByRole('button', { name: 'New git package' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'New git package' });
+    await dialog.getByRole('textbox', { name: /^Name/ }).fill('tools');
+    await dialog.getByLabel('Repository').fill('acme/tools');
+    await dialog.getByRole('textbox', { name: /^Install commands/ }).fill('echo BUILT-IN-THE-SANDBOX\nmkdir -p dist\ncp src/index.js dist/');
+    await choose(admin, 'Groups with access', 'Workspace');
+    await admin.getByRole('option', { name: 'Data Team' }).click();
+    await admin.keyboard.press('Escape');
+    await dialog.getByRole('button', { name: 'Create package' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = admin.getByRole('table', { name: 'Git packages' }).getByRole('row').filter({ hasText: 'tools' });
+    await row.getByText('3 command(s)').waitFor();
+    await row.getByText('Data Team').waitFor();
+    await screenshot(admin, 'packages-settings');
+  });
+
+  it('an editor imports it into a project and sees the install log', async () => {
+    const editor = await as('editor@demo.local');
+    await openProject(editor, 'Revenue dashboard');
+    await editor.getByRole('tab', { name: 'Packages' }).click();
+    await editor.getByRole('button', { name: 'Import package' }).click();
+    const dialog = editor.getByRole('dialog', { name: 'Import a git package' });
+    await choose(editor, 'Package', /tools/);
+    await dialog.getByRole('button', { name: 'Import', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    const row = editor.getByRole('table', { name: 'Packages' }).getByRole('row').filter({ hasText: 'tools' });
+    await row.getByText('installed').waitFor({ timeout: 30_000 });
+    await editor.getByRole('button', { name: 'Actions for tools' }).click();
+    await editor.getByRole('menuitem', { name: 'Install log' }).click();
+    const log = editor.getByRole('dialog', { name: 'Install log of tools' });
+    await log.getByText('BUILT-IN-THE-SANDBOX').first().waitFor();
+    expect(await log.getByLabel('Install log').textContent()).toContain('+ mkdir -p dist');
+    await screenshot(editor, 'packages-install-log');
+    await editor.keyboard.press('Escape');
+    expect(await row.getByRole('link', { name: 'Download tools as zip' }).getAttribute('href')).toContain('/packages/tools/archive?format=zip');
+  });
+
+  it('a user lacking access to it is downgraded, with the package named', async () => {
+    // The guest can edit the Interview exercise; the admin imports the package there anyway (rule 7 asks first).
+    await openProject(admin, 'Interview exercise');
+    await admin.getByRole('tab', { name: 'Packages' }).click();
+    await admin.getByRole('button', { name: 'Import package' }).click();
+    const dialog = admin.getByRole('dialog', { name: 'Import a git package' });
+    await choose(admin, 'Package', /tools/);
+    await dialog.getByRole('button', { name: 'Import anyway' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    const guest = await as('guest@demo.local');
+    await openProject(guest, 'Interview exercise');
+    await guest.getByText('You can only view this project').waitFor();
+    await guest.getByRole('tab', { name: 'Packages' }).click();
+    const row = guest.getByRole('table', { name: 'Packages' }).getByRole('row').filter({ hasText: 'tools' });
+    await row.getByText('tools (no access)').waitFor();
+    expect(await row.getByRole('link', { name: /Download/ }).count()).toBe(0);
+    await screenshot(guest, 'packages-downgraded');
+  });
+});
