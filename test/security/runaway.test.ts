@@ -2,11 +2,11 @@
  * Issue 9, reproduction 5: one runaway SQLite query froze the whole server (/healthz took 42 s),
  * and cancel said "Cancelled" while the query ran on. Through the real HTTP server, on SQLite and
  * on DuckDB: while a runaway query runs, another client polls /healthz every ~50 ms and every
- * poll answers within a generous 1 s; the runaway is killed at its timeout; a cancel stops it and
- * its sandbox process is gone.
+ * poll answers within a generous 1 s; the runaway is killed at its timeout (stored as timed_out);
+ * a cancel stops it, its sandbox process is gone, and the run is stored as cancelled.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SandboxedSqlConnector } from '../../src/sandbox/sandbox-sql.js';
+import type { SandboxedSqlConnector } from '../../src/connectors/sql/sql-sandboxed.js';
 import { isGone } from '../../src/sandbox/sandbox-test-support.js';
 import { DEMO_PASSWORD, type TestApp, startTestApp } from '../helpers/test-app.js';
 
@@ -35,8 +35,9 @@ beforeAll(async () => {
   duckConn = ((await duck.json()) as { id: string }).id;
 });
 
+let closed = false;
 afterAll(async () => {
-  await t?.close();
+  if (!closed) await t?.close();
 });
 
 /** Polls /healthz every ~50 ms until stopped; returns every poll's latency. */
@@ -93,6 +94,10 @@ describe.each([
     expect(elapsed).toBeLessThan(5000);
     expect(latencies.length).toBeGreaterThan(5);
     expect(Math.max(...latencies)).toBeLessThan(1000);
+    // The stored run says it was stopped by its time limit: not succeeded, not a plain failure.
+    expect(res!.status).toBe(200);
+    const stored = await fetch(`${base}/api/v1/projects/${project}/queries/${res!.headers.get('x-query-id')}`, { headers });
+    expect(((await stored.json()) as { status: string }).status).toBe('timed_out');
   });
 
   it('is stopped by a cancel: the run ends cancelled and its sandbox process is gone', async () => {
@@ -132,3 +137,19 @@ async function cancelRunaway(conn: string, named: string | undefined, sql: strin
     expect(((await stored.json()) as { status: string }).status).toBe('cancelled');
   }
 }
+
+describe('shutdown', () => {
+  it('closing the server stops every sandboxed worker', async () => {
+    // Warm workers on both engines, then close: none may outlive the server.
+    for (const named of [undefined, duckConn]) {
+      const res = await fetch(`${base}/api/v1/projects/${project}/queries`, { method: 'POST', headers, body: JSON.stringify({ connectionId: named, sql: 'select 1' }) });
+      expect(res.status).toBe(200);
+      await res.text();
+    }
+    const pids = [...(await connector(sqliteConn)).pools(), ...(await connector(duckConn)).pools()].flatMap((p) => p.pids());
+    expect(pids.length).toBeGreaterThanOrEqual(2);
+    closed = true;
+    await t.close();
+    for (const pid of pids) expect(await isGone(pid), `worker ${pid} outlived the server`).toBe(true);
+  });
+});
