@@ -172,6 +172,38 @@ describe('console', () => {
     await editor.keyboard.press('Escape');
   });
 
+  it('removing a member from a group previews who would lose access, and cancelling changes nothing', async () => {
+    await admin.getByRole('link', { name: 'Users and groups' }).click();
+    const members = admin.getByRole('table', { name: 'Members' });
+    await members.getByText('Eddie Editor').waitFor();
+    expect(await members.getByRole('row').count()).toBe(5); // header + the four demo members
+    await screenshot(admin, 'console-users');
+
+    await admin.getByRole('tab', { name: 'Groups' }).click();
+    await admin.getByRole('table', { name: 'Groups' }).getByRole('button', { name: 'Data Team', exact: true }).click();
+    const group = admin.getByRole('dialog', { name: 'Group: Data Team' });
+    await group.getByRole('button', { name: 'Actions for editor@demo.local' }).click();
+    await admin.getByRole('menuitem', { name: 'Remove from the group' }).click();
+    // Eddie created Revenue dashboard (Full access), which now imports the Warehouse only the Data Team may use.
+    const confirm = admin.getByRole('dialog', { name: 'Remove editor@demo.local from Data Team' });
+    const impact = confirm.getByRole('table', { name: 'Downgraded users' });
+    const revenue = impact.getByRole('row').filter({ hasText: 'Revenue dashboard' });
+    await revenue.waitFor();
+    expect(await revenue.getByText('Eddie Editor <editor@demo.local>').isVisible()).toBe(true);
+    expect(await revenue.getByRole('cell', { name: 'Full access → Can view' }).isVisible()).toBe(true);
+    await screenshot(admin, 'console-group-impact');
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await confirm.waitFor({ state: 'hidden' });
+    expect(await group.getByRole('table', { name: 'Group members' }).getByText('Eddie Editor').isVisible()).toBe(true);
+
+    const api = await served.t.login('admin@demo.local');
+    const groups = (await api.get('/api/v1/workspaces/demo/groups')).json() as { custom: { id: string; name: string }[] };
+    const dataTeam = groups.custom.find((g) => g.name === 'Data Team')!;
+    const detail = (await api.get(`/api/v1/workspaces/demo/groups/${dataTeam.id}`)).json() as { members: { email: string }[] };
+    expect(detail.members.map((m) => m.email)).toContain('editor@demo.local');
+    await admin.keyboard.press('Escape');
+  });
+
   it('deleting the connection shows its usage, needs the name typed, and removes it from the project', async () => {
     // A second, read-only connection shared with the whole workspace (through the API).
     const adminApi = await served.t.login('admin@demo.local');

@@ -33,9 +33,9 @@ export interface Served {
   baseUrl: string;
 }
 
-export async function serveAtrium(): Promise<Served> {
+export async function serveAtrium(opts: { env?: Record<string, string> } = {}): Promise<Served> {
   ensureConsoleBuilt();
-  const t = await startTestApp();
+  const t = await startTestApp({ env: opts.env });
   const baseUrl = await t.atrium.app.listen({ port: 0, host: '127.0.0.1' });
   return { t, baseUrl };
 }

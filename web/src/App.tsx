@@ -2,10 +2,11 @@ import { Center, Loader } from '@mantine/core';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Shell } from './components/Shell';
 import { AuditPage } from './pages/AuditPage';
+import { InvitePage } from './pages/InvitePage';
 import { LoginPage } from './pages/LoginPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectsPage } from './pages/ProjectsPage';
-import { UsersPage } from './pages/UsersPage';
+import { UsersPage } from './pages/users/UsersPage';
 import { WorkspaceSettingsPage } from './settings/WorkspaceSettingsPage';
 import { DirectoryProvider, SessionProvider, useSession } from './session';
 
@@ -14,6 +15,7 @@ export function App() {
     <SessionProvider>
       <Routes>
         <Route path="/login" element={<LoginPage />} />
+        <Route path="/invite" element={<InvitePage />} />
         <Route path="/*" element={<SignedIn />} />
       </Routes>
     </SessionProvider>

@@ -1,50 +1,56 @@
 /**
  * Who is signed in (GET /api/v1/me), the current workspace, and a small directory of names
- * (members, groups, projects, assets) used to turn ids in impact previews into words.
+ * (members, groups, projects, assets) used to turn ids in impact previews into words. The
+ * directory reads the same cached queries as the pages, so a change refetches both at once.
  * Permissions always come from the API's `allowedActions`, never from the role.
  */
-import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from 'react';
-import { api, ApiError, setCsrfToken, setUnauthenticatedHandler } from './api/client';
-import type { DataConnection, GroupsList, Me, Member, Project, Secret, Workspace } from './api/types';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
+import { ApiError, client, setCsrfToken, setUnauthenticatedHandler, unwrap } from './api/client';
+import { keys } from './api/keys';
+import { fetchMe, useDataConnections, useGroups, useMembers, useProjects, useSecrets } from './api/queries';
+import type { GroupList, Me, Member, WorkspaceSummary, WorkspaceAction } from './api/models';
 
 interface SessionValue {
   me: Me | null;
   /** true until the first GET /me answered */
   checking: boolean;
-  workspace: Workspace | null;
+  workspace: WorkspaceSummary | null;
   selectWorkspace(id: string): void;
-  can(action: string): boolean;
+  can(action: WorkspaceAction): boolean;
   signIn(email: string, password: string): Promise<void>;
   signOut(): Promise<void>;
-  refresh(): Promise<void>;
 }
 
 const SessionContext = createContext<SessionValue | null>(null);
 const WS_KEY = 'atrium.workspace';
 
+/** GET /me, or null when nobody is signed in. */
+async function loadMe(): Promise<Me | null> {
+  try {
+    const m = await fetchMe();
+    setCsrfToken(m.csrfToken ?? null);
+    return m;
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.code === 'unauthenticated' || e.code === 'session_expired')) return null;
+    throw e;
+  }
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
-  const [me, setMe] = useState<Me | null>(null);
-  const [checking, setChecking] = useState(true);
+  const qc = useQueryClient();
+  const meQuery = useQuery({ queryKey: keys.me(), queryFn: loadMe, retry: false, staleTime: 60_000 });
+  const me = meQuery.data ?? null;
   const [wsId, setWsId] = useState<string | null>(() => localStorage.getItem(WS_KEY));
 
-  const refresh = useCallback(async () => {
-    try {
-      const m = await api.get<Me>('/me');
-      setCsrfToken(m.csrfToken ?? null);
-      setMe(m);
-    } catch (e) {
-      if (e instanceof ApiError && (e.status === 401 || e.code === 'unauthenticated' || e.code === 'session_expired')) setMe(null);
-      else throw e;
-    } finally {
-      setChecking(false);
-    }
-  }, []);
-
   useEffect(() => {
-    setUnauthenticatedHandler(() => setMe(null));
-    void refresh().catch(() => setChecking(false));
+    // Forget everything read as the previous user, then show the login page.
+    setUnauthenticatedHandler(() => {
+      qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+      qc.setQueryData(keys.me(), null);
+    });
     return () => setUnauthenticatedHandler(null);
-  }, [refresh]);
+  }, [qc]);
 
   const workspace = useMemo(() => {
     if (!me) return null;
@@ -54,7 +60,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value = useMemo<SessionValue>(
     () => ({
       me,
-      checking,
+      checking: meQuery.isPending,
       workspace,
       selectWorkspace(id) {
         localStorage.setItem(WS_KEY, id);
@@ -62,18 +68,19 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       },
       can: (action) => !!workspace?.allowedActions.includes(action),
       async signIn(email, password) {
-        const r = await api.post<{ csrfToken: string }>('/auth/login', { email, password });
+        const r = await unwrap(client.POST('/api/v1/auth/login', { body: { email, password } }));
         setCsrfToken(r.csrfToken);
-        await refresh();
+        qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+        await qc.refetchQueries({ queryKey: keys.me() });
       },
       async signOut() {
-        await api.post('/auth/logout').catch(() => undefined);
+        await unwrap(client.POST('/api/v1/auth/logout')).catch(() => undefined);
         setCsrfToken(null);
-        setMe(null);
+        qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'me' });
+        qc.setQueryData(keys.me(), null);
       },
-      refresh,
     }),
-    [me, checking, workspace, refresh],
+    [me, meQuery.isPending, workspace, qc],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
@@ -85,7 +92,7 @@ export function useSession(): SessionValue {
 }
 
 /** The current workspace; only used below the signed-in layout, where one exists. */
-export function useWorkspace(): Workspace {
+export function useWorkspace(): WorkspaceSummary {
   const { workspace } = useSession();
   if (!workspace) throw new Error('no workspace');
   return workspace;
@@ -93,62 +100,45 @@ export function useWorkspace(): Workspace {
 
 export interface Directory {
   members: Member[];
-  groups: GroupsList;
+  groups: GroupList;
   userLabel(id: string): string;
   groupLabel(id: string): string;
   projectLabel(id: string): string;
   assetLabel(id: string): string;
-  reload(): Promise<void>;
 }
 
 const DirectoryContext = createContext<Directory | null>(null);
+const NO_GROUPS: GroupList = { builtin: [], custom: [] };
+const BUILTIN_LABEL: Record<string, string> = { workspace: 'Workspace', 'workspace-guests': 'Workspace guests', public: 'Public' };
 
 export function DirectoryProvider({ children }: { children: ReactNode }) {
   const ws = useWorkspace();
-  const [members, setMembers] = useState<Member[]>([]);
-  const [groups, setGroups] = useState<GroupsList>({ builtin: [], custom: [] });
-  const [projects, setProjects] = useState<Project[]>([]);
-  const [assets, setAssets] = useState<Map<string, string>>(new Map());
-
-  const reload = useCallback(async () => {
-    const canMembers = ws.allowedActions.includes('view_members');
-    const [m, g, p, dc, sec] = await Promise.all([
-      canMembers ? api.get<{ members: Member[] }>(`/workspaces/${ws.id}/members`).catch(() => ({ members: [] })) : { members: [] },
-      canMembers ? api.get<GroupsList>(`/workspaces/${ws.id}/groups`).catch(() => ({ builtin: [], custom: [] })) : { builtin: [], custom: [] },
-      api.get<{ projects: Project[] }>(`/workspaces/${ws.id}/projects`).catch(() => ({ projects: [] })),
-      api.get<{ dataConnections: DataConnection[] }>(`/workspaces/${ws.id}/data-connections`).catch(() => ({ dataConnections: [] })),
-      api.get<{ secrets: Secret[] }>(`/workspaces/${ws.id}/secrets`).catch(() => ({ secrets: [] })),
-    ]);
-    setMembers(m.members);
-    setGroups(g);
-    setProjects(p.projects);
-    const names = new Map<string, string>();
-    for (const c of dc.dataConnections) names.set(c.id, c.name);
-    for (const s of sec.secrets) if (s.name) names.set(s.id, s.name);
-    setAssets(names);
-  }, [ws.id, ws.allowedActions]);
-
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  const canMembers = ws.allowedActions.includes('view_members');
+  const members = useMembers(ws.id, canMembers).data?.members;
+  const groups = useGroups(ws.id, canMembers).data;
+  const projects = useProjects(ws.id).data?.projects;
+  const connections = useDataConnections(ws.id).data?.dataConnections;
+  const secrets = useSecrets(ws.id).data?.secrets;
 
   const value = useMemo<Directory>(() => {
-    const byUser = new Map(members.map((m) => [m.userId, m]));
-    const byGroup = new Map([...groups.builtin, ...groups.custom].map((g) => [g.id, g.name]));
-    const byProject = new Map(projects.map((p) => [p.id, p.name]));
+    const byUser = new Map((members ?? []).map((m) => [m.userId, m]));
+    const byGroup = new Map([...(groups?.builtin ?? []), ...(groups?.custom ?? [])].map((g) => [g.id, g.name]));
+    const byProject = new Map((projects ?? []).map((p) => [p.id, p.name]));
+    const byAsset = new Map<string, string>();
+    for (const c of connections ?? []) byAsset.set(c.id, c.name);
+    for (const s of secrets ?? []) if (s.name) byAsset.set(s.id, s.name);
     return {
-      members,
-      groups,
+      members: members ?? [],
+      groups: groups ?? NO_GROUPS,
       userLabel: (id) => {
         const m = byUser.get(id);
         return m ? `${m.name} <${m.email}>` : id;
       },
-      groupLabel: (id) => byGroup.get(id) ?? (id === 'workspace' ? 'Workspace' : id === 'workspace-guests' ? 'Workspace guests' : id === 'public' ? 'Public' : id),
+      groupLabel: (id) => byGroup.get(id) ?? BUILTIN_LABEL[id] ?? id,
       projectLabel: (id) => byProject.get(id) ?? id,
-      assetLabel: (id) => assets.get(id) ?? id,
-      reload,
+      assetLabel: (id) => byAsset.get(id) ?? id,
     };
-  }, [members, groups, projects, assets, reload]);
+  }, [members, groups, projects, connections, secrets]);
   return <DirectoryContext.Provider value={value}>{children}</DirectoryContext.Provider>;
 }
 

@@ -1,8 +1,12 @@
 /**
- * The console's only way to the API. The session cookie is HttpOnly and travels by itself; every
- * change echoes the session's CSRF token (from the login response or GET /me) as X-CSRF-Token.
- * Failures become ApiError with the server's stable `code` and `details`.
+ * The console's only way to the API: an openapi-fetch client typed by the generated `paths`
+ * (openapi.gen.ts, from the server's own schemas), so a route or shape that changes on the server
+ * is a compile error here. The session cookie is HttpOnly and travels by itself; every change
+ * echoes the session's CSRF token (from the login response or GET /me) as X-CSRF-Token. Failures
+ * become ApiError with the server's stable `code` and `details`.
  */
+import createClient, { type Middleware } from 'openapi-fetch';
+import type { components, paths } from './openapi.gen';
 
 export class ApiError extends Error {
   constructor(
@@ -38,46 +42,52 @@ export function headersFor(method: string, hasBody: boolean): Record<string, str
   return h;
 }
 
-/** Reads an error response (the one error shape) into an ApiError. */
-export async function errorFrom(res: Response): Promise<ApiError> {
-  let body: { error?: { code?: string; message?: string; details?: Record<string, unknown> }; requestId?: string } = {};
-  try {
-    body = (await res.json()) as typeof body;
-  } catch {
-    /* not JSON: keep the status */
-  }
-  const e = body.error;
-  const err = new ApiError(res.status, e?.code ?? `http_${res.status}`, e?.message ?? `The server answered ${res.status}.`, e?.details ?? {}, body.requestId);
+/** The one error shape; Partial, because a proxy in front of the server may answer anything. */
+type ErrorBody = Partial<components['schemas']['Error']>;
+
+/** The one error shape (or anything else a proxy answered) as an ApiError. */
+export function apiErrorOf(status: number, body: unknown): ApiError {
+  const b = (body && typeof body === 'object' ? body : {}) as ErrorBody;
+  const e = b.error;
+  const err = new ApiError(status, e?.code ?? `http_${status}`, e?.message ?? `The server answered ${status}.`, e?.details ?? {}, b.requestId);
   if ((err.code === 'unauthenticated' || err.code === 'session_expired') && onUnauthenticated) onUnauthenticated();
   return err;
 }
 
-export async function request<T>(method: string, path: string, body?: unknown, query?: Record<string, string | number | boolean | undefined>): Promise<T> {
-  let url = `/api/v1${path}`;
-  if (query) {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== '') q.set(k, String(v));
-    const s = q.toString();
-    if (s) url += `?${s}`;
+/** Reads an error response into an ApiError (for the streaming reader, which bypasses the client). */
+export async function errorFrom(res: Response): Promise<ApiError> {
+  let body: unknown = null;
+  try {
+    body = await res.json();
+  } catch {
+    /* not JSON: keep the status */
   }
-  const res = await fetch(url, {
-    method,
-    headers: headersFor(method, body !== undefined),
-    credentials: 'same-origin',
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw await errorFrom(res);
-  if (res.status === 204) return undefined as T;
-  return (await res.json()) as T;
+  return apiErrorOf(res.status, body);
 }
 
-export const api = {
-  get: <T>(path: string, query?: Record<string, string | number | boolean | undefined>) => request<T>('GET', path, undefined, query),
-  post: <T>(path: string, body?: unknown) => request<T>('POST', path, body ?? {}),
-  put: <T>(path: string, body?: unknown) => request<T>('PUT', path, body ?? {}),
-  patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, body ?? {}),
-  del: <T>(path: string, query?: Record<string, string | number | boolean | undefined>) => request<T>('DELETE', path, undefined, query),
+const csrf: Middleware = {
+  onRequest({ request }) {
+    request.headers.set('accept', request.headers.get('accept') ?? 'application/json');
+    if (!SAFE.has(request.method) && csrfToken) request.headers.set('x-csrf-token', csrfToken);
+    return request;
+  },
 };
+
+export const client = createClient<paths>({ baseUrl: '', credentials: 'same-origin' });
+client.use(csrf);
+
+interface Answer<D> {
+  data?: D;
+  error?: unknown;
+  response: Response;
+}
+
+/** Awaits an openapi-fetch call: its data, or an ApiError thrown for any non-2xx answer. */
+export async function unwrap<D>(call: Promise<Answer<D>>): Promise<D> {
+  const { data, error, response } = await call;
+  if (!response.ok) throw apiErrorOf(response.status, error);
+  return data as D;
+}
 
 export function messageOf(e: unknown): string {
   if (e instanceof ApiError) return e.message;

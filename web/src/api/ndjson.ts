@@ -4,26 +4,21 @@
  * (thrown as ApiError); a later one arrives as an `error` event.
  */
 import { errorFrom, headersFor } from './client';
-import type { Column } from './types';
+import type { QueryStreamEvent } from './models';
 
-export type QueryEvent =
-  | { type: 'query'; queryId: string; connectionId: string; connectionName: string }
-  | { type: 'columns'; columns: Column[] }
-  | { type: 'rows'; rows: unknown[][] }
-  | { type: 'end'; rowCount: number; truncated: boolean; queryId: string; durationMs: number; storedRows: number }
-  | { type: 'error'; error: { code: string; message: string; details?: { position?: number; [k: string]: unknown } } };
+/** One NDJSON line of the stream, as the server's QueryStreamEvent schema declares it. */
+export type QueryEvent = QueryStreamEvent;
 
-export async function runQuery(
-  projectId: string,
-  body: { sql: string; connectionId?: string },
-  onEvent: (ev: QueryEvent) => void,
-  signal?: AbortSignal,
-): Promise<void> {
-  const res = await fetch(`/api/v1/projects/${encodeURIComponent(projectId)}/queries`, {
+/**
+ * POSTs and hands each NDJSON line of the answer to `onEvent` as it arrives. A failure before the
+ * stream starts is an ordinary JSON error, thrown as ApiError.
+ */
+export async function streamNdjson<E>(url: string, body: object | undefined, onEvent: (ev: E) => void, signal?: AbortSignal): Promise<void> {
+  const res = await fetch(url, {
     method: 'POST',
-    headers: { ...headersFor('POST', true), accept: 'application/x-ndjson, application/json' },
+    headers: { ...headersFor('POST', body !== undefined), accept: 'application/x-ndjson, application/json' },
     credentials: 'same-origin',
-    body: JSON.stringify(body),
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     ...(signal ? { signal } : {}),
   });
   if (!res.ok) throw await errorFrom(res);
@@ -39,12 +34,15 @@ export async function runQuery(
     while ((nl = buffered.indexOf('\n')) >= 0) {
       const line = buffered.slice(0, nl).trim();
       buffered = buffered.slice(nl + 1);
-      if (line) onEvent(JSON.parse(line) as QueryEvent);
+      if (line) onEvent(JSON.parse(line) as E);
     }
   }
   const rest = (buffered + decoder.decode()).trim();
-  if (rest) onEvent(JSON.parse(rest) as QueryEvent);
+  if (rest) onEvent(JSON.parse(rest) as E);
 }
+
+export const runQuery = (projectId: string, body: { sql: string; connectionId?: string }, onEvent: (ev: QueryEvent) => void, signal?: AbortSignal): Promise<void> =>
+  streamNdjson(`/api/v1/projects/${encodeURIComponent(projectId)}/queries`, body, onEvent, signal);
 
 /** 1-based character position (as PostgreSQL reports it) → line and column, for the error caret. */
 export function lineAndColumn(sql: string, position: number): { line: number; column: number; text: string } {

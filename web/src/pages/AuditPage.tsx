@@ -1,10 +1,11 @@
 /** The audit log (admins): newest first, filters, cursor pagination ("Load older events"). */
-import { Button, Code, Group, Paper, Popover, Select, SimpleGrid, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Button, Code, Group, Paper, Popover, Select, SimpleGrid, Stack, Text, TextInput } from '@mantine/core';
 import { IconFilter } from '@tabler/icons-react';
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { api } from '../api/client';
-import type { AuditEvent } from '../api/types';
-import { Empty, ErrorAlert, Loading, PageHeader } from '../components/common';
+import { type FormEvent, useMemo, useState } from 'react';
+import { type AuditFilters, useAuditEvents } from '../api/queries';
+import type { AuditEvent } from '../api/models';
+import { Loading, NameCell, PageHeader } from '../components/common';
+import { ResourceTable } from '../components/ResourceTable';
 import { useDirectory, useWorkspace } from '../session';
 
 interface Filters {
@@ -25,39 +26,17 @@ export function AuditPage() {
   const dir = useDirectory();
   const [draft, setDraft] = useState<Filters>(EMPTY);
   const [filters, setFilters] = useState<Filters>(EMPTY);
-  const [events, setEvents] = useState<AuditEvent[]>([]);
-  const [cursor, setCursor] = useState<number | null>(null);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-
-  const load = useCallback(
-    async (f: Filters, before: number | null) => {
-      setLoading(true);
-      setError(null);
-      try {
-        const r = await api.get<{ events: AuditEvent[]; nextCursor: number | null }>(`/workspaces/${ws.id}/audit-events`, {
-          action: f.action.trim() || undefined,
-          actorId: f.actorId || undefined,
-          targetType: f.targetType || undefined,
-          since: f.since ? new Date(f.since).toISOString() : undefined,
-          until: f.until ? new Date(f.until).toISOString() : undefined,
-          cursor: before ?? undefined,
-          limit: PAGE,
-        });
-        setEvents((prev) => (before ? [...prev, ...r.events] : r.events));
-        setCursor(r.nextCursor);
-      } catch (e) {
-        setError(e);
-      } finally {
-        setLoading(false);
-      }
-    },
-    [ws.id],
+  const query = useMemo<AuditFilters>(
+    () => ({
+      ...(filters.action.trim() ? { action: filters.action.trim() } : {}),
+      ...(filters.actorId ? { actorId: filters.actorId } : {}),
+      ...(filters.targetType ? { targetType: filters.targetType } : {}),
+      ...(filters.since ? { since: new Date(filters.since).toISOString() } : {}),
+      ...(filters.until ? { until: new Date(filters.until).toISOString() } : {}),
+    }),
+    [filters],
   );
-
-  useEffect(() => {
-    void load(filters, null);
-  }, [filters, load]);
+  const audit = useAuditEvents(ws.id, query, PAGE);
 
   const apply = (e: FormEvent) => {
     e.preventDefault();
@@ -67,18 +46,12 @@ export function AuditPage() {
   const actor = (ev: AuditEvent) => {
     const m = ev.actorId ? dir.members.find((x) => x.userId === ev.actorId) : undefined;
     if (m) {
-      return (
-        <>
-          <Text size="sm">{m.name}</Text>
-          <Text size="xs" c="dimmed">
-            {m.email}
-          </Text>
-        </>
-      );
+      return <NameCell name={m.name} detail={m.email} />;
     }
     return <Text size="sm">{ev.actorId ?? (ev.actorType === 'system' ? 'System' : ev.actorType)}</Text>;
   };
   const target = (ev: AuditEvent) => {
+    if (!ev.targetType) return '—';
     if (!ev.targetId) return ev.targetType;
     if (ev.targetType === 'workspace' && ev.targetId === ws.id) return `workspace: ${ws.name}`;
     const name = ev.targetType === 'project' ? dir.projectLabel(ev.targetId) : ev.targetType === 'user' ? dir.userLabel(ev.targetId) : ev.targetType === 'group' ? dir.groupLabel(ev.targetId) : dir.assetLabel(ev.targetId);
@@ -115,51 +88,42 @@ export function AuditPage() {
           </Group>
         </form>
       </Paper>
-      <Paper withBorder radius="md">
-        <ErrorAlert error={error} />
-        <Table.ScrollContainer minWidth={800}>
-          <Table aria-label="Audit events" fz="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th pl="md">When</Table.Th>
-                <Table.Th>Actor</Table.Th>
-                <Table.Th>Action</Table.Th>
-                <Table.Th>Target</Table.Th>
-                <Table.Th>Details</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {events.map((ev) => (
-                <Table.Tr key={ev.id}>
-                  <Table.Td pl="md" style={{ whiteSpace: 'nowrap' }}>
-                    {new Date(ev.at).toLocaleString()}
-                  </Table.Td>
-                  <Table.Td>{actor(ev)}</Table.Td>
-                  <Table.Td>
-                    <Code color={ev.action.endsWith('.delete') || ev.action.endsWith('remove') ? 'red.1' : ev.action.includes('reveal') ? 'orange.1' : 'indigo.0'} fz="xs" style={{ whiteSpace: 'nowrap' }}>
-                      {ev.action}
-                    </Code>
-                  </Table.Td>
-                  <Table.Td>{target(ev)}</Table.Td>
-                  <Table.Td>
-                    <Details ev={ev} />
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-        {loading && <Loading />}
-        {!loading && events.length === 0 && <Empty>No events match.</Empty>}
-        {cursor !== null && !loading && (
+      <Paper withBorder radius="md" px="md">
+        <ResourceTable
+          label="Audit events"
+          query={audit}
+          rows={(d) => d.pages.flatMap((page) => page.events)}
+          rowKey={(ev) => ev.id}
+          minWidth={800}
+          fz="sm"
+          empty="No events match."
+          columns={[
+            { header: 'When', render: (ev) => <span style={{ whiteSpace: 'nowrap' }}>{new Date(ev.at).toLocaleString()}</span> },
+            { header: 'Actor', render: actor },
+            { header: 'Action', render: (ev) => <ActionCode action={ev.action} /> },
+            { header: 'Target', render: target },
+            { header: 'Details', render: (ev) => <Details ev={ev} /> },
+          ]}
+        />
+        {audit.isFetchingNextPage && <Loading />}
+        {audit.hasNextPage && !audit.isFetching && (
           <Group justify="center" p="md">
-            <Button variant="default" onClick={() => void load(filters, cursor)}>
+            <Button variant="default" onClick={() => void audit.fetchNextPage()}>
               Load older events
             </Button>
           </Group>
         )}
       </Paper>
     </>
+  );
+}
+
+function ActionCode({ action }: { action: string }) {
+  const color = action.endsWith('.delete') || action.endsWith('remove') ? 'red.1' : action.includes('reveal') ? 'orange.1' : 'indigo.0';
+  return (
+    <Code color={color} fz="xs" style={{ whiteSpace: 'nowrap' }}>
+      {action}
+    </Code>
   );
 }
 

@@ -1,13 +1,14 @@
 /** A project: its level (and why), sharing, SQL cell with stored results, imported assets, secrets. */
-import { Alert, Anchor, Breadcrumbs, Button, Group, Paper, Stack, Tabs, Text, Title } from '@mantine/core';
-import { IconAlertTriangle, IconDatabase, IconKey, IconPackageImport, IconShare } from '@tabler/icons-react';
+import { Alert, Anchor, Breadcrumbs, Button, Group, Stack, Text, Title } from '@mantine/core';
+import { IconAlertTriangle, IconDatabase, IconFiles, IconGitBranch, IconKey, IconPackageImport, IconShare } from '@tabler/icons-react';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { api } from '../api/client';
-import { useLoad } from '../api/hooks';
-import type { Project, ProjectAccess } from '../api/types';
+import { useProject, useProjectAccess } from '../api/queries';
 import { ErrorAlert, LevelBadge, Loading } from '../components/common';
+import { TabbedPaper } from '../components/TabbedPaper';
+import { FilesPanel } from '../project/FilesPanel';
 import { ImportsPanel } from '../project/ImportsPanel';
+import { PackagesPanel } from '../project/PackagesPanel';
 import { ProjectSecretsPanel } from '../project/ProjectSecretsPanel';
 import { ShareDialog } from '../project/ShareDialog';
 import { SqlPanel } from '../project/SqlPanel';
@@ -16,15 +17,10 @@ import { useDirectory } from '../session';
 export function ProjectPage() {
   const { projectId = '' } = useParams();
   const dir = useDirectory();
-  const project = useLoad(() => api.get<Project>(`/projects/${projectId}`), [projectId]);
-  const access = useLoad(() => api.get<ProjectAccess>(`/projects/${projectId}/access`), [projectId]);
+  const project = useProject(projectId);
+  const access = useProjectAccess(projectId);
   const [sharing, setSharing] = useState(false);
-  const [tab, setTab] = useState<string | null>('sql');
-  const [version, setVersion] = useState(0);
-  const refresh = async () => {
-    await Promise.all([project.reload(), access.reload()]);
-    setVersion((v) => v + 1);
-  };
+  const [tab, setTab] = useState('sql');
 
   if (project.error) return <ErrorAlert error={project.error} title="Could not open the project" />;
   if (!project.data) return <Loading />;
@@ -63,31 +59,18 @@ export function ProjectPage() {
           You were given {access.data.granted.replace('_', ' ')}, but you lack access to {access.data.downgradedBy.map((a) => dir.assetLabel(a)).join(', ')}, which this project uses. Ask an admin for access.
         </Alert>
       )}
-      <Paper withBorder radius="md">
-        <Tabs value={tab} onChange={setTab}>
-          <Tabs.List px="md" pt="xs">
-            <Tabs.Tab value="sql" leftSection={<IconDatabase size={16} />}>
-              SQL
-            </Tabs.Tab>
-            <Tabs.Tab value="imports" leftSection={<IconPackageImport size={16} />}>
-              Imported assets
-            </Tabs.Tab>
-            <Tabs.Tab value="secrets" leftSection={<IconKey size={16} />}>
-              Secrets
-            </Tabs.Tab>
-          </Tabs.List>
-          <Tabs.Panel value="sql" p="md">
-            <SqlPanel key={version} project={p} />
-          </Tabs.Panel>
-          <Tabs.Panel value="imports" p="md">
-            <ImportsPanel key={version} project={p} onChanged={refresh} />
-          </Tabs.Panel>
-          <Tabs.Panel value="secrets" p="md">
-            <ProjectSecretsPanel key={version} project={p} />
-          </Tabs.Panel>
-        </Tabs>
-      </Paper>
-      {sharing && <ShareDialog project={p} onClose={() => setSharing(false)} onChanged={refresh} />}
+      <TabbedPaper
+        value={tab}
+        onChange={setTab}
+        tabs={[
+          { value: 'sql', label: 'SQL', icon: <IconDatabase size={16} />, panel: <SqlPanel key={p.id} project={p} /> },
+          { value: 'imports', label: 'Imported assets', icon: <IconPackageImport size={16} />, panel: <ImportsPanel project={p} /> },
+          { value: 'secrets', label: 'Secrets', icon: <IconKey size={16} />, panel: <ProjectSecretsPanel project={p} /> },
+          { value: 'packages', label: 'Packages', icon: <IconGitBranch size={16} />, panel: <PackagesPanel project={p} /> },
+          { value: 'files', label: 'Files', icon: <IconFiles size={16} />, panel: <FilesPanel project={p} /> },
+        ]}
+      />
+      {sharing && <ShareDialog project={p} onClose={() => setSharing(false)} />}
     </Stack>
   );
 }

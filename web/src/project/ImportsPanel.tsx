@@ -2,104 +2,60 @@
  * Imported assets of a project. Importing previews who would be downgraded (POST …/imports with
  * dryRun) and asks before importing with confirm (rule 7).
  */
-import { ActionIcon, Badge, Button, Group, Modal, Select, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { IconLock, IconPlus, IconTrash } from '@tabler/icons-react';
+import { Badge, Modal, Select, Stack, Text } from '@mantine/core';
+import { IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
-import { api } from '../api/client';
-import { useLoad } from '../api/hooks';
-import type { ImpactRow, ImportableAsset, ImportRow, Project } from '../api/types';
-import { Empty, ErrorAlert, KIND_LABEL, Loading } from '../components/common';
-import { ImpactWarning } from '../components/impact';
+import { client, unwrap } from '../api/client';
+import { invalidate } from '../api/keys';
+import { useChange, useImportable, useImports } from '../api/queries';
+import type { ImpactEntry, Project } from '../api/models';
+import { AddButton, ErrorAlert, Hidden, KIND_LABEL, Loading, ScopeBadge, SectionIntro } from '../components/common';
+import { ImpactConfirm } from '../components/ImpactConfirm';
+import { ResourceTable } from '../components/ResourceTable';
 
-export function ImportsPanel({ project, onChanged }: { project: Project; onChanged(): Promise<void> }) {
-  const list = useLoad(() => api.get<{ imports: ImportRow[] }>(`/projects/${project.id}/imports`), [project.id]);
+export function ImportsPanel({ project }: { project: Project }) {
+  const list = useImports(project.id);
   const [importing, setImporting] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const canImport = project.allowedActions.includes('import_asset');
-  const removeImport = async (a: ImportRow) => {
-    setError(null);
-    try {
-      await api.del(`/projects/${project.id}/imports/${a.id}`);
-      await onChanged();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const remove = useChange(
+    (assetId: string) => unwrap(client.DELETE('/api/v1/projects/{projectId}/imports/{assetId}', { params: { path: { projectId: project.id, assetId } } })),
+    (qc) => invalidate.imports(qc, project.workspaceId, project.id),
+  );
   return (
     <Stack>
-      <Group justify="space-between">
-        <Text size="sm" c="dimmed">
-          Workspace assets this project uses, and its own. Editors without access to one of them can only view the project.
-        </Text>
-        {canImport && (
-          <Button leftSection={<IconPlus size={16} />} variant="light" onClick={() => setImporting(true)}>
-            Import asset
-          </Button>
-        )}
-      </Group>
-      <ErrorAlert error={list.error ?? error} />
-      {list.loading && !list.data && <Loading />}
-      {list.data && list.data.imports.length === 0 && <Empty>No imported assets.</Empty>}
-      {list.data && list.data.imports.length > 0 && (
-        <Table aria-label="Imported assets">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Kind</Table.Th>
-              <Table.Th>Scope</Table.Th>
-              <Table.Th>You can use it</Table.Th>
-              <Table.Th w={48} />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.data.imports.map((a) => (
-              <Table.Tr key={a.id}>
-                <Table.Td>
-                  {a.visible ? (
-                    <Text size="sm" fw={500}>
-                      {a.name}
-                    </Text>
-                  ) : (
-                    <Group gap={6}>
-                      <IconLock size={14} />
-                      <Text size="sm" c="dimmed">
-                        An asset you cannot see
-                      </Text>
-                    </Group>
-                  )}
-                </Table.Td>
-                <Table.Td>{KIND_LABEL[a.kind] ?? a.kind}</Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={a.scope === 'workspace' ? 'indigo' : 'gray'}>
-                    {a.scope}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>{a.usable ? <Badge color="teal" variant="light">Yes</Badge> : <Badge color="gray" variant="light">No</Badge>}</Table.Td>
-                <Table.Td>
-                  {canImport && a.scope === 'workspace' && (
-                    <Tooltip label="Stop using it in this project">
-                      <ActionIcon variant="subtle" color="red" aria-label={`Remove ${a.name ?? 'asset'} from the project`} onClick={() => void removeImport(a)}>
-                        <IconTrash size={16} />
-                      </ActionIcon>
-                    </Tooltip>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-      {importing && <ImportModal project={project} onClose={() => setImporting(false)} onImported={onChanged} />}
+      <SectionIntro action={canImport && <AddButton label="Import asset" variant="light" onClick={() => setImporting(true)} />}>
+        Workspace assets this project uses, and its own. Editors without access to one of them can only view the project.
+      </SectionIntro>
+      <ErrorAlert error={remove.error} />
+      <ResourceTable
+        label="Imported assets"
+        query={list}
+        rows={(d) => d.imports}
+        rowName={(a) => a.name ?? 'asset'}
+        empty="No imported assets."
+        columns={[
+          { header: 'Name', render: (a) => (a.visible ? <Text size="sm" fw={500}>{a.name}</Text> : <Hidden>An asset you cannot see</Hidden>) },
+          { header: 'Kind', render: (a) => KIND_LABEL[a.kind] },
+          { header: 'Scope', render: (a) => <ScopeBadge scope={a.scope} /> },
+          { header: 'You can use it', render: (a) => (a.usable ? <Badge color="teal" variant="light">Yes</Badge> : <Badge color="gray" variant="light">No</Badge>) },
+        ]}
+        actions={[{ label: 'Remove from the project', icon: <IconTrash size={16} />, color: 'red', when: (a) => canImport && a.scope === 'workspace', onClick: (a) => remove.mutate(a.id) }]}
+      />
+      {importing && <ImportModal project={project} onClose={() => setImporting(false)} />}
     </Stack>
   );
 }
 
-function ImportModal({ project, onClose, onImported }: { project: Project; onClose(): void; onImported(): Promise<void> }) {
-  const importable = useLoad(() => api.get<{ assets: ImportableAsset[] }>(`/projects/${project.id}/importable`), [project.id]);
+function ImportModal({ project, onClose }: { project: Project; onClose(): void }) {
+  const importable = useImportable(project.id);
   const [assetId, setAssetId] = useState<string | null>(null);
-  const [impact, setImpact] = useState<ImpactRow[] | null>(null);
+  const [impact, setImpact] = useState<ImpactEntry[] | null>(null);
   const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const path = { params: { path: { projectId: project.id } } };
+  const doImport = useChange(
+    (args: { assetId: string; confirm: boolean }) => unwrap(client.POST('/api/v1/projects/{projectId}/imports', { ...path, body: { assetId: args.assetId, ...(args.confirm ? { confirm: true } : {}) } })),
+    (qc) => invalidate.imports(qc, project.workspaceId, project.id),
+  );
 
   const choose = async (id: string | null) => {
     setAssetId(id);
@@ -107,31 +63,19 @@ function ImportModal({ project, onClose, onImported }: { project: Project; onClo
     setError(null);
     if (!id) return;
     try {
-      const r = await api.post<{ impact: ImpactRow[] }>(`/projects/${project.id}/imports`, { assetId: id, dryRun: true });
+      const r = (await unwrap(client.POST('/api/v1/projects/{projectId}/imports', { ...path, body: { assetId: id, dryRun: true } })));
       setImpact(r.impact);
     } catch (e) {
       setError(e);
     }
   };
-  const confirm = async () => {
-    if (!assetId || !impact) return;
-    setBusy(true);
-    try {
-      await api.post(`/projects/${project.id}/imports`, { assetId, ...(impact.length ? { confirm: true } : {}) });
-      await onImported();
-      onClose();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const options = (importable.data?.assets ?? []).map((a) => ({ value: a.id, label: `${a.name} · ${KIND_LABEL[a.kind] ?? a.kind}` }));
+  const confirm = () => assetId && impact && doImport.mutate({ assetId, confirm: impact.length > 0 }, { onSuccess: onClose });
+  const options = (importable.data?.assets ?? []).map((a) => ({ value: a.id, label: `${a.name} · ${KIND_LABEL[a.kind]}` }));
   return (
     <Modal opened onClose={onClose} title="Import a workspace asset" size="lg">
       <Stack>
-        {importable.loading && !importable.data && <Loading />}
-        <ErrorAlert error={importable.error} />
+        {importable.isPending && <Loading />}
+        <ErrorAlert error={importable.error ?? error ?? doImport.error} />
         {importable.data && (
           <Select
             label="Asset"
@@ -145,21 +89,16 @@ function ImportModal({ project, onClose, onImported }: { project: Project; onClo
             data-autofocus
           />
         )}
-        {impact && impact.length === 0 && (
-          <Text size="sm" c="dimmed">
-            Nobody who can edit this project would lose access.
-          </Text>
-        )}
-        {impact && impact.length > 0 && <ImpactWarning impact={impact} what="Importing this asset" />}
-        <ErrorAlert error={error} />
-        <Group justify="flex-end">
-          <Button variant="subtle" color="gray" onClick={onClose}>
-            Cancel
-          </Button>
-          <Button color={impact?.length ? 'orange' : undefined} disabled={!impact} loading={busy} onClick={() => void confirm()}>
-            {impact?.length ? 'Import anyway' : 'Import'}
-          </Button>
-        </Group>
+        <ImpactConfirm
+          impact={impact ?? []}
+          what="Importing this asset"
+          summary={!impact ? null : impact.length ? undefined : 'Nobody who can edit this project would lose access.'}
+          disabled={!impact}
+          confirmLabel={impact?.length ? 'Import anyway' : 'Import'}
+          busy={doImport.isPending}
+          onConfirm={confirm}
+          onCancel={onClose}
+        />
       </Stack>
     </Modal>
   );

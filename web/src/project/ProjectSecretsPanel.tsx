@@ -1,20 +1,21 @@
 /** A project's secrets; editors with access may reveal a value (audited). Values are never listed. */
-import { ActionIcon, Badge, Button, Code, CopyButton, Group, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { IconCheck, IconCopy, IconEye, IconEyeOff, IconLock } from '@tabler/icons-react';
+import { ActionIcon, Button, Code, CopyButton, Group, Stack, Text, Tooltip } from '@mantine/core';
+import { IconCheck, IconCopy, IconEye, IconEyeOff } from '@tabler/icons-react';
 import { useState } from 'react';
-import { api } from '../api/client';
-import { useLoad } from '../api/hooks';
-import type { Project, Secret } from '../api/types';
-import { Empty, ErrorAlert, Loading } from '../components/common';
+import { client, unwrap } from '../api/client';
+import { useProjectSecrets } from '../api/queries';
+import type { Project, ProjectSecret } from '../api/models';
+import { ErrorAlert, Hidden, NameCell, ScopeBadge } from '../components/common';
+import { ResourceTable } from '../components/ResourceTable';
 
 export function ProjectSecretsPanel({ project }: { project: Project }) {
-  const list = useLoad(() => api.get<{ secrets: Secret[] }>(`/projects/${project.id}/secrets`), [project.id]);
+  const list = useProjectSecrets(project.id);
   const [revealed, setRevealed] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const reveal = async (name: string) => {
     setError(null);
     try {
-      const r = await api.post<{ value: string }>(`/projects/${project.id}/secrets/${encodeURIComponent(name)}/reveal`);
+      const r = (await unwrap(client.POST('/api/v1/projects/{projectId}/secrets/{name}/reveal', { params: { path: { projectId: project.id, name } } })));
       setRevealed((s) => ({ ...s, [name]: r.value }));
     } catch (e) {
       setError(e);
@@ -25,82 +26,60 @@ export function ProjectSecretsPanel({ project }: { project: Project }) {
       const { [name]: _gone, ...rest } = s;
       return rest;
     });
+  const value = (s: ProjectSecret) => {
+    const masked = (
+      <Text size="sm" c="dimmed">
+        ••••••••
+      </Text>
+    );
+    const name = s.name;
+    if (!s.visible || !name) return masked;
+    const shown = revealed[name];
+    if (shown !== undefined) return <Revealed value={shown} onHide={() => hide(name)} />;
+    if (!s.canReveal) return masked;
+    return (
+      <Button size="xs" variant="light" leftSection={<IconEye size={14} />} onClick={() => void reveal(name)}>
+        Reveal
+      </Button>
+    );
+  };
   return (
     <Stack>
       <Text size="sm" c="dimmed">
         Secrets are injected into the project’s runtime. Revealing a value needs Can edit and access to the secret, and is written to the audit log.
       </Text>
-      <ErrorAlert error={list.error ?? error} />
-      {list.loading && !list.data && <Loading />}
-      {list.data && list.data.secrets.length === 0 && <Empty>This project has no secrets.</Empty>}
-      {list.data && list.data.secrets.length > 0 && (
-        <Table aria-label="Project secrets">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Name</Table.Th>
-              <Table.Th>Scope</Table.Th>
-              <Table.Th>Value</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {list.data.secrets.map((s) => (
-              <Table.Tr key={s.id}>
-                <Table.Td>
-                  {s.name ? (
-                    <Text ff="monospace" size="sm" fw={500}>
-                      {s.name}
-                    </Text>
-                  ) : (
-                    <Group gap={6}>
-                      <IconLock size={14} />
-                      <Text size="sm" c="dimmed">
-                        A secret you cannot see
-                      </Text>
-                    </Group>
-                  )}
-                  {s.description && (
-                    <Text size="xs" c="dimmed">
-                      {s.description}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={s.scope === 'workspace' ? 'indigo' : 'gray'}>
-                    {s.scope}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>
-                  {s.name && revealed[s.name] !== undefined ? (
-                    <Group gap={6} wrap="nowrap">
-                      <Code>{revealed[s.name]}</Code>
-                      <CopyButton value={revealed[s.name] ?? ''}>
-                        {({ copied, copy }) => (
-                          <ActionIcon variant="subtle" onClick={copy} aria-label="Copy value">
-                            {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-                          </ActionIcon>
-                        )}
-                      </CopyButton>
-                      <Tooltip label="Hide">
-                        <ActionIcon variant="subtle" color="gray" onClick={() => hide(s.name!)} aria-label="Hide value">
-                          <IconEyeOff size={16} />
-                        </ActionIcon>
-                      </Tooltip>
-                    </Group>
-                  ) : s.canReveal && s.name ? (
-                    <Button size="xs" variant="light" leftSection={<IconEye size={14} />} onClick={() => void reveal(s.name!)}>
-                      Reveal
-                    </Button>
-                  ) : (
-                    <Text size="sm" c="dimmed">
-                      ••••••••
-                    </Text>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+      <ErrorAlert error={error} />
+      <ResourceTable
+        label="Project secrets"
+        query={list}
+        rows={(d) => d.secrets}
+        empty="This project has no secrets."
+        columns={[
+          { header: 'Name', render: (s) => (s.visible && s.name ? <NameCell name={s.name} detail={s.description} mono /> : s.name ? <NameCell name={s.name} detail="You have no access to it" mono /> : <Hidden>A secret you cannot see</Hidden>) },
+          { header: 'Scope', render: (s) => <ScopeBadge scope={s.scope} /> },
+          { header: 'Value', render: value },
+        ]}
+      />
     </Stack>
+  );
+}
+
+function Revealed({ value, onHide }: { value: string; onHide(): void }) {
+  return (
+    <Group gap={6} wrap="nowrap">
+      <Code>{value}</Code>
+      <CopyButton value={value}>
+        {({ copied, copy }) => (
+          <ActionIcon variant="subtle" onClick={copy} aria-label="Copy value">
+            {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
+          </ActionIcon>
+        )}
+      </CopyButton>
+      <Tooltip label="Hide">
+        <ActionIcon variant="subtle" color="gray" onClick={onHide} aria-label="Hide value">
+          <IconEyeOff size={16} />
+        </ActionIcon>
+      </Tooltip>
+    </Group>
   );
 }

@@ -4,13 +4,16 @@
  * Stored results are listed for everyone who can view the project (rule 6).
  */
 import { Alert, Badge, Button, Code, Group, Select, Stack, Table, Text, Textarea, Title, UnstyledButton } from '@mantine/core';
+import { useQueryClient } from '@tanstack/react-query';
 import { IconAlertCircle, IconPlayerPlay, IconPlayerStop } from '@tabler/icons-react';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, ApiError } from '../api/client';
-import { useLoad } from '../api/hooks';
+import { ApiError, client, unwrap } from '../api/client';
+import { keys } from '../api/keys';
 import { lineAndColumn, type QueryEvent, runQuery } from '../api/ndjson';
-import type { Column, DataConnection, Project, StoredQuery, StoredQuerySummary } from '../api/types';
-import { Empty, ErrorAlert, formatTime, Loading } from '../components/common';
+import { fetchStoredQuery, useProjectConnections, useStoredQueries } from '../api/queries';
+import type { Column, Project, QueryResult, QuerySummary } from '../api/models';
+import { ErrorAlert, formatTime, Hidden } from '../components/common';
+import { ResourceTable } from '../components/ResourceTable';
 
 interface QueryError {
   code: string;
@@ -24,7 +27,7 @@ interface Result {
   sql: string;
   columns: Column[];
   rows: unknown[][];
-  status: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  status: 'running' | QuerySummary['status'];
   rowCount: number;
   truncated: boolean;
   durationMs?: number;
@@ -36,8 +39,9 @@ interface Result {
 const DISPLAY_LIMIT = 1000;
 
 export function SqlPanel({ project }: { project: Project }) {
-  const conns = useLoad(() => api.get<{ dataConnections: DataConnection[]; defaultConnectionId: string | null }>(`/projects/${project.id}/data-connections`), [project.id]);
-  const stored = useLoad(() => api.get<{ queries: StoredQuerySummary[] }>(`/projects/${project.id}/queries`), [project.id]);
+  const qc = useQueryClient();
+  const conns = useProjectConnections(project.id);
+  const stored = useStoredQueries(project.id);
   const [connectionId, setConnectionId] = useState<string | null>(null);
   const [sql, setSql] = useState('select 1 as one');
   const [result, setResult] = useState<Result | null>(null);
@@ -45,7 +49,7 @@ export function SqlPanel({ project }: { project: Project }) {
   const abort = useRef<AbortController | null>(null);
   const canEdit = project.allowedActions.includes('edit');
 
-  const list = conns.data?.dataConnections ?? [];
+  const list = useMemo(() => conns.data?.dataConnections ?? [], [conns.data]);
   useEffect(() => {
     if (connectionId || !conns.data) return;
     const first = conns.data.defaultConnectionId ?? list.find((c) => c.canQuery)?.id ?? list[0]?.id ?? null;
@@ -120,7 +124,7 @@ export function SqlPanel({ project }: { project: Project }) {
     } finally {
       abort.current = null;
       flush();
-      void stored.reload();
+      void qc.invalidateQueries({ queryKey: keys.storedQueries(project.id) });
     }
   };
 
@@ -130,7 +134,7 @@ export function SqlPanel({ project }: { project: Project }) {
       return;
     }
     try {
-      await api.post(`/projects/${project.id}/queries/${result.queryId}/cancel`);
+      await unwrap(client.POST('/api/v1/projects/{projectId}/queries/{queryId}/cancel', { params: { path: { projectId: project.id, queryId: result.queryId } } }));
     } catch (e) {
       // Finished meanwhile: nothing to cancel.
       if (!(e instanceof ApiError && e.code === 'not_found')) setError(e);
@@ -140,21 +144,7 @@ export function SqlPanel({ project }: { project: Project }) {
   const openStored = async (id: string) => {
     setError(null);
     try {
-      const q = await api.get<StoredQuery>(`/projects/${project.id}/queries/${id}`);
-      setResult({
-        queryId: q.id,
-        connectionName: q.connectionName,
-        sql: q.sql,
-        columns: q.columns,
-        rows: q.rows,
-        status: q.status,
-        rowCount: q.rowCount,
-        truncated: q.truncated || q.storedRows < q.rowCount,
-        durationMs: q.durationMs,
-        stored: true,
-        createdAt: q.createdAt,
-        ...(q.error ? { error: { code: q.error.code, message: q.error.message, ...(typeof q.error.details?.position === 'number' ? { position: q.error.details.position } : {}) } } : {}),
-      });
+      setResult(resultOf(await fetchStoredQuery(qc, project.id, id)));
     } catch (e) {
       setError(e);
     }
@@ -172,7 +162,7 @@ export function SqlPanel({ project }: { project: Project }) {
           <Group justify="space-between" wrap="wrap" gap="sm">
             <Select
               label="Data connection"
-              placeholder={conns.loading ? 'Loading…' : 'No connection available'}
+              placeholder={conns.isPending ? 'Loading…' : 'No connection available'}
               data={connectionOptions}
               value={connectionId}
               onChange={setConnectionId}
@@ -228,46 +218,58 @@ export function SqlPanel({ project }: { project: Project }) {
         <Text size="xs" c="dimmed">
           Results are kept with the project: anyone who can view it can read them, whatever their access to the connection.
         </Text>
-        {stored.error ? <ErrorAlert error={stored.error} /> : null}
-        {stored.loading && !stored.data && <Loading />}
-        {stored.data && stored.data.queries.length === 0 && <Empty>No stored results yet.</Empty>}
-        {stored.data && stored.data.queries.length > 0 && (
-          <Table.ScrollContainer minWidth={560}>
-            <Table aria-label="Stored results" fz="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>Query</Table.Th>
-                  <Table.Th>Connection</Table.Th>
-                  <Table.Th>Status</Table.Th>
-                  <Table.Th>Rows</Table.Th>
-                  <Table.Th>Ran</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {stored.data.queries.map((q) => (
-                  <Table.Tr key={q.id}>
-                    <Table.Td maw={360}>
-                      <UnstyledButton onClick={() => void openStored(q.id)} aria-label={`Open result of ${q.sql.slice(0, 60)}`}>
-                        <Text size="sm" ff="monospace" c="indigo.7" truncate="end" maw={340}>
-                          {q.sql}
-                        </Text>
-                      </UnstyledButton>
-                    </Table.Td>
-                    <Table.Td>{q.connectionName}</Table.Td>
-                    <Table.Td>
-                      <StatusBadge status={q.status} />
-                    </Table.Td>
-                    <Table.Td>{q.rowCount}</Table.Td>
-                    <Table.Td>{formatTime(q.createdAt)}</Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
-        )}
+        <ResourceTable
+          label="Stored results"
+          query={stored}
+          rows={(d) => d.queries}
+          minWidth={560}
+          fz="sm"
+          empty="No stored results yet."
+          columns={[
+            {
+              header: 'Query',
+              render: (q) => (
+                <UnstyledButton onClick={() => void openStored(q.id)} aria-label={`Open result of ${q.sql.slice(0, 60)}`}>
+                  <Text size="sm" ff="monospace" c="indigo.7" truncate="end" maw={340}>
+                    {q.sql}
+                  </Text>
+                </UnstyledButton>
+              ),
+            },
+            { header: 'Connection', render: (q) => q.connectionName ?? <Hidden>A connection you cannot see</Hidden> },
+            { header: 'Status', render: (q) => <StatusBadge status={q.status} /> },
+            { header: 'Rows', render: (q) => q.rowCount },
+            { header: 'Ran', render: (q) => formatTime(q.createdAt) },
+          ]}
+        />
       </Stack>
     </Stack>
   );
+}
+
+/** A stored result shown as if it had just run. */
+function resultOf(q: QueryResult): Result {
+  return {
+    queryId: q.id,
+    // Rule 2: a connection the caller may not see (or a deleted one) has no name here.
+    connectionName: q.connectionName ?? 'a connection you cannot see',
+    sql: q.sql,
+    columns: q.columns,
+    rows: q.rows,
+    status: q.status,
+    rowCount: q.rowCount,
+    truncated: q.truncated || q.storedRows < q.rowCount,
+    durationMs: q.durationMs,
+    stored: true,
+    createdAt: q.createdAt,
+    ...(q.error ? { error: queryErrorOf(q.error) } : {}),
+  };
+}
+
+/** A stored result's error ({code, message, details}), read field by field: its schema is an open record. */
+function queryErrorOf(e: Record<string, unknown>): QueryError {
+  const details = (e.details ?? {}) as Record<string, unknown>;
+  return { code: String(e.code ?? 'query_failed'), message: String(e.message ?? 'The query failed.'), ...(typeof details.position === 'number' ? { position: details.position } : {}) };
 }
 
 function StatusBadge({ status }: { status: Result['status'] }) {

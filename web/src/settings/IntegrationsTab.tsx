@@ -1,183 +1,126 @@
-/** Settings › Workspace › Integrations: API tokens for programs (the token is shown once). */
-import { ActionIcon, Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Modal, Stack, Table, Text, TextInput, Title, Tooltip } from '@mantine/core';
-import { IconCheck, IconCopy, IconKey, IconPlus } from '@tabler/icons-react';
+/** Settings › Workspace › Integrations: git providers and packages (GitPackagesSection), API tokens for programs (the token is shown once). */
+import { ActionIcon, Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Modal, Stack, Text, TextInput, Tooltip } from '@mantine/core';
+import { IconCheck, IconCopy, IconKey, IconTrash } from '@tabler/icons-react';
 import { useState } from 'react';
-import { api } from '../api/client';
-import { useLoad } from '../api/hooks';
-import type { ApiToken } from '../api/types';
-import { Empty, ErrorAlert, formatTime, Loading } from '../components/common';
+import { client, unwrap } from '../api/client';
+import { invalidate } from '../api/keys';
+import { useChange, useTokens } from '../api/queries';
+import type { ApiToken } from '../api/models';
+import { AddButton, formatTime, NameCell, SectionIntro } from '../components/common';
+import { FormModal } from '../components/FormModal';
+import { ResourceTable } from '../components/ResourceTable';
+import { FileIntegrationsSection } from './FileIntegrationsSection';
+import { GitPackagesSection } from './GitPackagesSection';
 
 export function IntegrationsTab() {
-  const tokens = useLoad(() => api.get<{ tokens: ApiToken[] }>('/me/tokens'), []);
+  const tokens = useTokens();
   const [creating, setCreating] = useState(false);
   const [revoking, setRevoking] = useState<ApiToken | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const revoke = async (t: ApiToken) => {
-    try {
-      await api.del(`/me/tokens/${t.id}`);
-      setRevoking(null);
-      await tokens.reload();
-    } catch (e) {
-      setError(e);
-    }
-  };
+  const revoke = useChange((t: ApiToken) => unwrap(client.DELETE('/api/v1/me/tokens/{tokenId}', { params: { path: { tokenId: t.id } } })), (qc) => invalidate.tokens(qc));
   return (
     <Stack>
-      <Group justify="space-between" wrap="wrap">
-        <div>
-          <Title order={4}>API tokens</Title>
-          <Text size="sm" c="dimmed" maw={640}>
-            Programs call the Atrium API with a token (<Code>Authorization: Bearer atr_…</Code>). A token acts as you, limited to its scopes. It is shown once, stored hashed, and can expire.
-          </Text>
-        </div>
-        <Button leftSection={<IconPlus size={16} />} onClick={() => setCreating(true)}>
-          New token
-        </Button>
-      </Group>
-      <ErrorAlert error={tokens.error ?? error} />
-      {tokens.loading && !tokens.data && <Loading />}
-      {tokens.data && (
-        <Table.ScrollContainer minWidth={640}>
-          <Table aria-label="API tokens">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>Name</Table.Th>
-                <Table.Th>Scopes</Table.Th>
-                <Table.Th>Created</Table.Th>
-                <Table.Th>Expires</Table.Th>
-                <Table.Th>Last used</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {tokens.data.tokens.map((t) => (
-                <Table.Tr key={t.id}>
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      {t.name}
-                    </Text>
-                    <Text size="xs" c="dimmed" ff="monospace">
-                      {t.prefix}…
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      {t.scopes.map((s) => (
-                        <Badge key={s} variant="light" color={s === 'write' ? 'orange' : 'blue'}>
-                          {s}
-                        </Badge>
-                      ))}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td>{formatTime(t.createdAt)}</Table.Td>
-                  <Table.Td>{t.expiresAt ? formatTime(t.expiresAt) : 'Never'}</Table.Td>
-                  <Table.Td>{formatTime(t.lastUsedAt)}</Table.Td>
-                  <Table.Td>
-                    {t.revokedAt ? (
-                      <Badge color="gray" variant="light">
-                        Revoked
-                      </Badge>
-                    ) : (
-                      <Button size="xs" variant="subtle" color="red" onClick={() => setRevoking(t)}>
-                        Revoke
-                      </Button>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-          {tokens.data.tokens.length === 0 && <Empty>You have no API tokens.</Empty>}
-        </Table.ScrollContainer>
+      <GitPackagesSection />
+      <FileIntegrationsSection />
+      <SectionIntro title="API tokens" action={<AddButton label="New token" onClick={() => setCreating(true)} />}>
+        Programs call the Atrium API with a token (<Code>Authorization: Bearer atr_…</Code>). A token acts as you, limited to its scopes. It is shown once, stored hashed, and can expire.
+      </SectionIntro>
+      <ResourceTable
+        label="API tokens"
+        query={tokens}
+        rows={(d) => d.tokens}
+        minWidth={640}
+        empty="You have no API tokens."
+        columns={[
+          { header: 'Name', render: (t) => <NameCell name={t.name} detail={`${t.prefix}…`} /> },
+          { header: 'Scopes', render: (t) => <Scopes token={t} /> },
+          { header: 'Created', render: (t) => formatTime(t.createdAt) },
+          { header: 'Expires', render: (t) => (t.expiresAt ? formatTime(t.expiresAt) : 'Never') },
+          { header: 'Last used', render: (t) => formatTime(t.lastUsedAt) },
+        ]}
+        actions={[{ label: 'Revoke', icon: <IconTrash size={16} />, color: 'red', when: (t) => !t.revokedAt, onClick: (t) => setRevoking(t) }]}
+      />
+      {creating && <CreateTokenModal onClose={() => setCreating(false)} />}
+      {revoking && (
+        <FormModal
+          title="Revoke token"
+          submitLabel="Revoke token"
+          submitColor="red"
+          busy={revoke.isPending}
+          error={revoke.error}
+          onClose={() => setRevoking(null)}
+          onSubmit={() => revoke.mutate(revoking, { onSuccess: () => setRevoking(null) })}
+        >
+          <Text size="sm">Programs using “{revoking.name}” will stop working at once. This cannot be undone.</Text>
+        </FormModal>
       )}
-      {creating && <CreateTokenModal onClose={() => setCreating(false)} onCreated={() => void tokens.reload()} />}
-      <Modal opened={!!revoking} onClose={() => setRevoking(null)} title="Revoke token">
-        <Stack>
-          <Text size="sm">Programs using “{revoking?.name}” will stop working at once. This cannot be undone.</Text>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => setRevoking(null)}>
-              Cancel
-            </Button>
-            <Button color="red" onClick={() => revoking && void revoke(revoking)}>
-              Revoke token
-            </Button>
-          </Group>
-        </Stack>
-      </Modal>
     </Stack>
   );
 }
 
-function CreateTokenModal({ onClose, onCreated }: { onClose(): void; onCreated(): void }) {
+function Scopes({ token }: { token: ApiToken }) {
+  return (
+    <Group gap={4}>
+      {token.scopes.map((s) => (
+        <Badge key={s} variant="light" color={s === 'write' ? 'orange' : 'blue'}>
+          {s}
+        </Badge>
+      ))}
+      {token.revokedAt && (
+        <Badge color="gray" variant="outline">
+          Revoked
+        </Badge>
+      )}
+    </Group>
+  );
+}
+
+function CreateTokenModal({ onClose }: { onClose(): void }) {
   const [name, setName] = useState('');
   const [write, setWrite] = useState(false);
   const [days, setDays] = useState('90');
-  const [token, setToken] = useState<string | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
-  const create = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const create = useChange(
+    () => {
       const n = Number(days);
       const expiresAt = days && n > 0 ? new Date(Date.now() + n * 86_400_000).toISOString() : null;
-      const r = await api.post<{ token: string }>('/me/tokens', { name: name.trim(), scopes: write ? ['read', 'write'] : ['read'], expiresAt });
-      setToken(r.token);
-      onCreated();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
+      return unwrap(client.POST('/api/v1/me/tokens', { body: { name: name.trim(), scopes: write ? ['read', 'write'] : ['read'], expiresAt } }));
+    },
+    (qc) => invalidate.tokens(qc),
+  );
+  if (create.data) return <TokenCreated token={create.data.token} onClose={onClose} />;
+  return (
+    <FormModal title="New API token" size="lg" onClose={onClose} onSubmit={() => create.mutate(undefined)} submitLabel="Create token" busy={create.isPending} error={create.error}>
+      <TextInput label="Name" description="What will use it, e.g. “nightly export”" required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
+      <Checkbox label="Allow changes (write scope); without it the token can only read" checked={write} onChange={(e) => setWrite(e.currentTarget.checked)} />
+      <TextInput label="Expires after (days)" description="Empty for no expiry" type="number" min={1} value={days} onChange={(e) => setDays(e.currentTarget.value)} />
+    </FormModal>
+  );
+}
+
+function TokenCreated({ token, onClose }: { token: string; onClose(): void }) {
   return (
     <Modal opened onClose={onClose} title="New API token" size="lg">
-      {token ? (
-        <Stack>
-          <Alert color="teal" variant="light" icon={<IconKey size={18} />} title="Copy your token now">
-            It will not be shown again.
-          </Alert>
-          <Group gap="xs" wrap="nowrap">
-            <Code block style={{ flex: 1, wordBreak: 'break-all' }} aria-label="New API token">
-              {token}
-            </Code>
-            <CopyButton value={token}>
-              {({ copied, copy }) => (
-                <Tooltip label={copied ? 'Copied' : 'Copy'}>
-                  <ActionIcon variant="light" onClick={copy} aria-label="Copy token">
-                    {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
-                  </ActionIcon>
-                </Tooltip>
-              )}
-            </CopyButton>
-          </Group>
-          <Group justify="flex-end">
-            <Button onClick={onClose}>Done</Button>
-          </Group>
-        </Stack>
-      ) : (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void create();
-          }}
-        >
-          <Stack>
-            <TextInput label="Name" description="What will use it, e.g. “nightly export”" required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
-            <Checkbox label="Allow changes (write scope); without it the token can only read" checked={write} onChange={(e) => setWrite(e.currentTarget.checked)} />
-            <TextInput label="Expires after (days)" description="Empty for no expiry" type="number" min={1} value={days} onChange={(e) => setDays(e.currentTarget.value)} />
-            <ErrorAlert error={error} />
-            <Group justify="flex-end">
-              <Button variant="subtle" color="gray" onClick={onClose}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={busy}>
-                Create token
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      )}
+      <Stack>
+        <Alert color="teal" variant="light" icon={<IconKey size={18} />} title="Copy your token now">
+          It will not be shown again.
+        </Alert>
+        <Group gap="xs" wrap="nowrap">
+          <Code block style={{ flex: 1, wordBreak: 'break-all' }} aria-label="New API token">
+            {token}
+          </Code>
+          <CopyButton value={token}>
+            {({ copied, copy }) => (
+              <Tooltip label={copied ? 'Copied' : 'Copy'}>
+                <ActionIcon variant="light" onClick={copy} aria-label="Copy token">
+                  {copied ? <IconCheck size={16} /> : <IconCopy size={16} />}
+                </ActionIcon>
+              </Tooltip>
+            )}
+          </CopyButton>
+        </Group>
+        <Group justify="flex-end">
+          <Button onClick={onClose}>Done</Button>
+        </Group>
+      </Stack>
     </Modal>
   );
 }
