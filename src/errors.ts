@@ -3,11 +3,14 @@
  * snake_case `code`; `http/http-errors.ts` maps them, in one place, to a status and the one
  * error shape `{ error: { code, message, details }, requestId }`.
  * Messages are written for a person and never carry a credential or a secret value.
+ * Codes another layer owns (a database connector's: `auth_failed`, `query_error`…) come in
+ * through `AppError.withStatus`, mapped by the module that calls that layer.
  */
-import { SQL_ERROR_STATUS, type SqlErrorCode } from './connectors/sql/sql-errors.js';
 
 export type ErrorCode =
   | 'validation_failed'
+  | 'malformed_url'
+  | 'uri_too_long'
   | 'invalid_json'
   | 'invalid_utf8'
   | 'unsupported_media_type'
@@ -31,12 +34,16 @@ export type ErrorCode =
   | 'service_unavailable'
   | 'decryption_failed'
   | 'no_default_connection'
-  // data connections: the database's answer, with the connectors' own stable codes
-  | SqlErrorCode
+  | 'file_not_allowed'
+  | 'writeback_disabled'
+  | 's3_permissions_missing'
+  | 'file_limit_exceeded'
   | 'internal';
 
 const STATUS: Record<ErrorCode, number> = {
   validation_failed: 400,
+  malformed_url: 400,
+  uri_too_long: 414,
   invalid_json: 400,
   invalid_utf8: 400,
   unsupported_media_type: 415,
@@ -60,12 +67,15 @@ const STATUS: Record<ErrorCode, number> = {
   service_unavailable: 503,
   decryption_failed: 500,
   no_default_connection: 400,
-  ...SQL_ERROR_STATUS,
+  file_not_allowed: 403,
+  writeback_disabled: 409,
+  s3_permissions_missing: 422,
+  file_limit_exceeded: 413,
   internal: 500,
 };
 
 export class AppError extends Error {
-  readonly code: ErrorCode;
+  readonly code: ErrorCode | (string & {});
   readonly status: number;
   readonly details: Record<string, unknown>;
   /** Extra response headers, e.g. Retry-After. */
@@ -83,6 +93,13 @@ export class AppError extends Error {
     this.status = STATUS[code];
     this.details = details;
     this.headers = headers;
+  }
+
+  /** An error whose stable code another layer owns (a connector's), with that layer's status. */
+  static withStatus(code: string, status: number, message: string, details: Record<string, unknown> = {}): AppError {
+    const e = new AppError('internal', message, details);
+    Object.assign(e, { code, status });
+    return e;
   }
 }
 

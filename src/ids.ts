@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** Prefixed random identifiers: the prefix says what an id names when it shows up in a log. */
-export type IdPrefix = 'ws' | 'usr' | 'grp' | 'prj' | 'ast' | 'tok' | 'evt' | 'ses' | 'qry';
+export type IdPrefix = 'ws' | 'usr' | 'grp' | 'prj' | 'ast' | 'tok' | 'evt' | 'ses' | 'qry' | 'inv' | 'gpr';
 
 const ALPHABET = '0123456789abcdefghjkmnpqrstvwxyz'; // Crockford base32, lower case
 

@@ -1,7 +1,6 @@
 /** Health probes, the OpenAPI document and docs page, request ids, and log redaction. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccessIndex } from '../src/access/access-index.js';
-import { loadFacts } from '../src/modules/authz/authz-service.js';
 import { DEMO_PASSWORD, type TestApp, startTestApp } from './helpers/test-app.js';
 
 let t: TestApp;
@@ -58,7 +57,7 @@ describe('platform', () => {
     const admin = await t.login('admin@demo.local');
     const ws = '/api/v1/workspaces/demo';
     const g = (await admin.post(`${ws}/groups`, { name: 'Index check' })).json();
-    const m = (await admin.post(`${ws}/members`, { email: 'idx@demo.local', role: 'editor' })).json();
+    const m = { userId: await t.invite('idx@demo.local', 'editor') };
     await admin.post(`${ws}/groups/${g.id}/members`, { userIds: [m.userId, t.users.viewer] });
     const p = (await admin.post(`${ws}/projects`, { name: 'Index check' })).json();
     await admin.put(`/api/v1/projects/${p.id}/grants/group:${g.id}`, { level: 'can_edit' });
@@ -70,12 +69,12 @@ describe('platform', () => {
     await admin.del(`/api/v1/projects/${p.id}/grants/user:${t.users.guest}`);
     await admin.del(`${ws}/members/${m.userId}?confirm=true`);
     // Re-added, they start from nothing: no old group or grant comes back.
-    await admin.post(`${ws}/members`, { email: 'idx@demo.local', role: 'editor' });
+    await t.invite('idx@demo.local', 'editor');
     expect(t.atrium.services.authz.index.level(m.userId, p.id)).toBe(0);
-    expect(t.atrium.services.authz.index.toFacts()).toEqual(AccessIndex.build(await loadFacts(t.atrium.services.store.db)).toFacts());
+    expect(t.atrium.services.authz.index.toFacts()).toEqual(AccessIndex.build(await t.atrium.services.authz.loadFacts()).toFacts());
     await admin.del(`${ws}/groups/${g.id}?confirm=true`);
     const live = t.atrium.services.authz.index.toFacts();
-    const rebuilt = AccessIndex.build(await loadFacts(t.atrium.services.store.db)).toFacts();
+    const rebuilt = AccessIndex.build(await t.atrium.services.authz.loadFacts()).toFacts();
     expect(live).toEqual(rebuilt);
     expect(live.members.length).toBeGreaterThan(3);
   });

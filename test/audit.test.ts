@@ -56,9 +56,12 @@ describe('audit log', () => {
     expect(future.events).toEqual([]);
   });
 
-  it('never records a password', async () => {
-    const res = await admin.post(`${ws}/members`, { email: 'newbie@demo.local', role: 'editor', password: 'super-secret-pw-42' });
-    expect(res.statusCode).toBe(201);
+  it('never records a password (nor an invitation token)', async () => {
+    const inv = await admin.post(`${ws}/invitations`, { email: 'newbie@demo.local', role: 'editor' });
+    expect(inv.statusCode).toBe(201);
+    const res = await t.anonymous.post('/api/v1/invitations/accept', { token: inv.json().token, password: 'super-secret-pw-42' });
+    expect(res.statusCode).toBe(200);
+    expect(JSON.stringify(await t.atrium.services.store.db.selectFrom('audit_events').selectAll().execute())).not.toContain(inv.json().token);
     const rows = await t.atrium.services.store.db.selectFrom('audit_events').selectAll().execute();
     const all = JSON.stringify(rows);
     expect(all).not.toContain('super-secret-pw-42');

@@ -277,47 +277,117 @@ describe('MariaDB, SQLite and DuckDB', () => {
     expect((await c.admin.get(`${ws}/data-connections`)).json().dataConnections.map((d: { name: string }) => d.name)).not.toContain('Maria');
   });
 
-  it('SQLite: a file under the files directory, nothing outside it', async () => {
+  it('SQLite: a project connection gets a database of its own (new, or uploaded), never a file on the server', async () => {
     const filesDir = path.join(t.db.dataDir, 'files');
     fs.mkdirSync(filesDir, { recursive: true });
     const file = path.join(filesDir, 'shop.db');
     const d = new Database(file);
     d.exec("create table items(id integer primary key, name text); insert into items(name) values ('a'),('b'),('c');");
     d.close();
-    const outside = await c.editor.post(`/api/v1/projects/${revenue}/data-connections`, { name: 'Own DB', type: 'sqlite', config: { path: path.join(t.db.dataDir, 'atrium.db') } });
-    expect(outside.statusCode).toBe(400);
-    expect((await c.editor.post(`/api/v1/projects/${revenue}/data-connections`, { name: 'Etc', type: 'sqlite', config: { path: '/etc/passwd' } })).statusCode).toBe(400);
-    const r = await c.editor.post(`/api/v1/projects/${revenue}/data-connections`, { name: 'Shop', type: 'sqlite', config: { path: file } });
-    expect(r.statusCode).toBe(201);
-    const q = await runQuery(c.editor, revenue, { connectionId: r.json().id, sql: 'select name from items where id > ? order by id', params: [1] });
+    // Naming a file is refused, whatever the file: Atrium's own, outside, or one in the files directory.
+    for (const p of [path.join(t.db.dataDir, 'atrium.db'), '/etc/passwd', file]) {
+      const r = await c.editor.post(`/api/v1/projects/${revenue}/data-connections`, { name: 'Named', type: 'sqlite', config: { path: p } });
+      expect(r.statusCode, p).toBe(403);
+      expect(r.json().error.code).toBe('file_not_allowed');
+    }
+    // No path: a new, empty database in the connection's own directory (o+x for the sandbox's uid).
+    const r = await c.editor.post(`/api/v1/projects/${revenue}/data-connections`, { name: 'Shop', type: 'sqlite', config: {} });
+    expect(r.statusCode, r.body).toBe(201);
+    const id = r.json().id as string;
+    expect(r.json().config).toEqual({});
+    const ownDir = path.join(filesDir, 'connections', id);
+    expect(fs.statSync(ownDir).mode & 0o777).toBe(0o755);
+    expect((await runQuery(c.editor, revenue, { connectionId: id, sql: "select count(*) from sqlite_master where type = 'table'" })).rows).toEqual([[0]]);
+    expect((await runQuery(c.editor, revenue, { connectionId: id, sql: 'create table notes(t text)' })).error).toBeUndefined();
+
+    // Upload: checked by its header, then it replaces the own database.
+    const put = (body: Buffer) => c.editor.request('PUT', `/api/v1/projects/${revenue}/data-connections/${id}/file`, body, { 'content-type': 'application/octet-stream' });
+    const notDb = await put(Buffer.from('name,age\nada,36\n'));
+    expect(notDb.statusCode, notDb.body).toBe(400);
+    expect(notDb.json().error.message).toMatch(/not a SQLite database/);
+    const duckHeader = Buffer.alloc(64);
+    duckHeader.write('DUCK', 8, 'latin1');
+    expect((await put(duckHeader)).statusCode).toBe(400);
+    const up = await put(fs.readFileSync(file));
+    expect(up.statusCode, up.body).toBe(200);
+    expect(up.json().version).toBe(r.json().version + 1);
+    const q = await runQuery(c.editor, revenue, { connectionId: id, sql: 'select name from items where id > ? order by id', params: [1] });
     expect(q.rows).toEqual([['b'], ['c']]);
-    const schema = (await c.editor.get(`/api/v1/projects/${revenue}/data-connections/${r.json().id}/schema`)).json();
+    expect(fs.readdirSync(ownDir).filter((f) => f.startsWith('.'))).toEqual([]);
+    const schema = (await c.editor.get(`/api/v1/projects/${revenue}/data-connections/${id}/schema?refresh=true`)).json();
     expect(JSON.stringify(schema)).toContain('items');
-    const bad = await runQuery(c.editor, revenue, { connectionId: r.json().id, sql: 'selec 1' });
+    // Only a connection of its own takes an upload; a viewer may not upload.
+    const duck = await c.editor.post(`/api/v1/projects/${revenue}/data-connections`, { name: 'Mem duck', type: 'duckdb', config: { path: ':memory:' } });
+    expect((await c.editor.request('PUT', `/api/v1/projects/${revenue}/data-connections/${duck.json().id}/file`, fs.readFileSync(file), { 'content-type': 'application/octet-stream' })).statusCode).toBe(400);
+    expect((await c.viewer.request('PUT', `/api/v1/projects/${revenue}/data-connections/${id}/file`, fs.readFileSync(file), { 'content-type': 'application/octet-stream' })).statusCode).toBe(403);
+
+    const bad = await runQuery(c.editor, revenue, { connectionId: id, sql: 'selec 1' });
     expect(bad.error?.code).toBe('query_error');
     // No reaching other files from a cell: not Atrium's own database, not anywhere else.
     for (const sql of [`ATTACH '${path.join(t.db.dataDir, 'atrium.db')}' AS a`, `/* hi */ attach database '/tmp/x.db' as x`, `VACUUM INTO '/tmp/copy.db'`]) {
-      const q2 = await runQuery(c.editor, revenue, { connectionId: r.json().id, sql });
+      const q2 = await runQuery(c.editor, revenue, { connectionId: id, sql });
       expect(q2.error?.code, sql).toBe('query_error');
       expect(q2.error?.message).toMatch(/not allowed/);
     }
+    // Read-only: opened read-only and bound read-only in the sandbox — a write fails in the engine.
+    expect((await c.editor.patch(`/api/v1/projects/${revenue}/data-connections/${id}`, { readOnly: true })).statusCode).toBe(200);
+    const write = await runQuery(c.editor, revenue, { connectionId: id, sql: "insert into items(name) values ('d')" });
+    expect(write.error?.code).toBe('read_only_violation');
+    expect((await runQuery(c.editor, revenue, { connectionId: id, sql: 'select count(*) from items' })).rows).toEqual([[3]]);
+    // Deleting the connection removes its own directory.
+    const del = await c.editor.del(`/api/v1/projects/${revenue}/data-connections/${id}?confirm=true`);
+    expect(del.statusCode, del.body).toBe(200);
+    expect(fs.existsSync(ownDir)).toBe(false);
   });
 
-  it('DuckDB: in memory, reading a CSV file', async () => {
+  it('SQLite/DuckDB: only an admin points a workspace connection at an existing file, plainly spelled, in the files directory', async () => {
+    const filesDir = path.join(t.db.dataDir, 'files');
+    const file = path.join(filesDir, 'ops.db');
+    fs.copyFileSync(path.join(filesDir, 'demo-warehouse.db'), file);
+    const cases: [string, number, string][] = [
+      [path.join(t.db.dataDir, 'master.key'), 403, 'file_not_allowed'],
+      [`${filesDir}/../files/ops.db`, 400, 'validation_failed'],
+      [`${filesDir}//ops.db`, 400, 'validation_failed'],
+      [path.join(filesDir, 'missing.db'), 400, 'validation_failed'],
+    ];
+    const own = await c.admin.post(`${ws}/data-connections`, { name: 'Own duck', type: 'duckdb', config: {} });
+    expect(own.statusCode, own.body).toBe(201);
+    const ownFile = path.join(filesDir, 'connections', own.json().id, 'database.duckdb');
+    expect(fs.readFileSync(ownFile).subarray(8, 12).toString('latin1')).toBe('DUCK');
+    cases.push([ownFile, 403, 'file_not_allowed']);
+    for (const [p, status, code] of cases) {
+      const r = await c.admin.post(`${ws}/data-connections`, { name: `x ${p}`, type: 'sqlite', config: { path: p } });
+      expect([r.statusCode, r.json().error?.code], p).toEqual([status, code]);
+    }
+    const ok = await c.admin.post(`${ws}/data-connections`, { name: 'Ops', type: 'sqlite', config: { path: file }, readOnly: true });
+    expect(ok.statusCode, ok.body).toBe(201);
+    // A new own DuckDB database works; deleting the workspace connection removes its directory.
+    expect((await c.admin.post(`${ws}/data-connections/${own.json().id}/test`)).json()).toMatchObject({ ok: true, serverVersion: expect.stringMatching(/DuckDB/) });
+    const del = await c.admin.del(`${ws}/data-connections/${own.json().id}?confirm=true`);
+    expect(del.statusCode, del.body).toBe(200);
+    expect(fs.existsSync(path.dirname(ownFile))).toBe(false);
+  });
+
+  it('DuckDB: in memory, sees no file at all — not even one in the files directory (the sandbox binds none)', async () => {
     const csv = path.join(t.db.dataDir, 'files', 'people.csv');
     fs.writeFileSync(csv, 'name,age\nada,36\ngrace,45\n');
     const r = await c.editor.post(`/api/v1/projects/${revenue}/data-connections`, { name: 'Duck', type: 'duckdb', config: { path: ':memory:' } });
     expect(r.statusCode).toBe(201);
-    const q = await runQuery(c.editor, revenue, { connectionId: r.json().id, sql: `select name, age from read_csv_auto('${csv}') order by age desc` });
-    expect(q.rows).toEqual([['grace', 45], ['ada', 36]]);
-    for (const sql of [`select * from read_text('${path.join(t.db.dataDir, 'master.key')}')`, "select * from read_text('/etc/passwd')", "copy (select 1) to '/tmp/atrium-duck-out.csv'", "attach '/tmp/atrium-duck.db'", "set enable_external_access = true"]) {
+    const q = await runQuery(c.editor, revenue, { connectionId: r.json().id, sql: 'select 42 as answer, ' + "'duck' as name" });
+    expect(q.rows).toEqual([[42, 'duck']]);
+    const cols = q.events.find((e) => e.type === 'columns')!.columns;
+    expect(cols).toEqual([{ name: 'answer', type: 'INTEGER' }, { name: 'name', type: 'VARCHAR' }]);
+    // Reading a CSV from a :memory: DuckDB is refused, and says why (it sees no file at all).
+    const csvRead = await runQuery(c.editor, revenue, { connectionId: r.json().id, sql: `select name, age from read_csv_auto('${csv}')` });
+    expect(csvRead.error?.code).toBe('query_error');
+    expect(csvRead.error?.message).toMatch(/Permission Error: Cannot access file .* file system operations are disabled/);
+    expect(csvRead.rows).toEqual([]);
+    for (const sql of [`select name, age from read_csv_auto('${csv}')`, `select * from read_text('${path.join(t.db.dataDir, 'master.key')}')`, "select * from read_text('/etc/passwd')", "copy (select 1) to '/tmp/atrium-duck-out.csv'", "attach '/tmp/atrium-duck.db'", "set enable_external_access = true"]) {
       const q2 = await runQuery(c.editor, revenue, { connectionId: r.json().id, sql });
       expect(q2.error, sql).toBeDefined();
-      expect(JSON.stringify(q2)).not.toMatch(/root:x:0/);
+      expect(JSON.stringify(q2)).not.toMatch(/root:x:0|grace/);
     }
     expect(fs.existsSync('/tmp/atrium-duck-out.csv')).toBe(false);
-    const cols = q.events.find((e) => e.type === 'columns')!.columns;
-    expect(cols).toEqual([{ name: 'name', type: 'VARCHAR' }, { name: 'age', type: 'BIGINT' }]);
   });
 });
 

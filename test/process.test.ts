@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,6 +80,25 @@ describe('the server process', () => {
     } finally {
       s.child.kill('SIGTERM');
       await s.exited;
+    }
+  });
+
+  it('on a taken port, says so before creating anything (the demo password is not lost)', async () => {
+    db = await freshDatabase();
+    const blocker = net.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as net.AddressInfo).port;
+    try {
+      const r = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port)], { env: { ...process.env, ...envFor(db), ATRIUM_DEMO_PASSWORD: '' } }).then(
+        () => ({ code: 0, stderr: '' }),
+        (e: { code: number; stderr: string }) => e,
+      );
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`127.0.0.1:${port} is already in use`);
+      // Nothing was created, so the next start (on a free port) is a first start with its logins.
+      expect(fs.existsSync(path.join(db.dataDir, 'atrium.db'))).toBe(false);
+    } finally {
+      blocker.close();
     }
   });
 

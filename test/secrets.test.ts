@@ -124,7 +124,7 @@ describe('secrets in projects', () => {
 
   it('importing a secret that current editors lack is refused unless confirmed (rule 7)', async () => {
     // Revenue: Data Team can_edit; add the viewer-role user? No: add a new editor outside Data Team.
-    const m = (await c.admin.post(`${ws}/members`, { email: 'outsider-editor@demo.local', role: 'editor' })).json();
+    const m = { userId: await t.invite('outsider-editor@demo.local', 'editor') };
     await c.editor.put(`/api/v1/projects/${revenue}/grants/user:${m.userId}`, { level: 'can_edit' });
     const refused = await c.editor.post(`/api/v1/projects/${revenue}/imports`, { assetId: restricted });
     expect(refused.statusCode).toBe(409);
@@ -181,8 +181,8 @@ describe('secrets in projects', () => {
     expect((await c.viewer.get(`/api/v1/projects/${revenue}/runtime/env`)).statusCode).toBe(403);
   });
 
-  it('atrium run injects them into a process', async () => {
-    const tok = (await c.editor.post('/api/v1/me/tokens', { name: 'run', scopes: ['read'] })).json().token;
+  it('atrium run injects them into a process (with a token that may write: a reveal is not a read)', async () => {
+    const tok = (await c.editor.post('/api/v1/me/tokens', { name: 'run', scopes: ['read', 'write'] })).json().token;
     await t.atrium.app.listen({ port: 0, host: '127.0.0.1' });
     const addr = t.atrium.app.server.address() as { port: number };
     const out = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--project', revenue, '--url', `http://127.0.0.1:${addr.port}`, '--', process.execPath, '-e', 'process.stdout.write(process.env.API_KEY === process.argv[1] ? "match" : "nomatch")', VALUE], { env: { ...process.env, ATRIUM_TOKEN: tok } });

@@ -110,6 +110,26 @@ function best(ms: Measure[]): Measure | undefined {
   return ms.reduce<Measure | undefined>((b, m) => (b === undefined || m.perSec > b.perSec ? m : b), undefined);
 }
 
+/**
+ * Rows of a throughput table: peer, measure, n, rate, p50, p99, one column of the caller's, and
+ * Atrium's rate ÷ the row's (blank on Atrium's own rows).
+ */
+function rateRows(
+  reports: PeerReport[],
+  pick: (r: PeerReport) => Measure[],
+  base: Measure | undefined,
+  cells: (m: Measure) => [n: string, extra: string],
+): string[] {
+  const rows: string[] = [];
+  for (const r of reports)
+    for (const m of pick(r)) {
+      const [n, extra] = cells(m);
+      const vs = r.peer === 'atrium' || !base ? '' : ratio(base.perSec, m.perSec);
+      rows.push(`| ${r.peer} | ${m.name} | ${n} | ${fmtRate(m.perSec)} | ${fmtUs(m.p50Us)} | ${fmtUs(m.p99Us)} | ${extra} | ${vs} |`);
+    }
+  return rows;
+}
+
 function markdown(size: SizeName, counts: Record<string, number>, reports: PeerReport[], mach: Record<string, string>): string {
   const out: string[] = [];
   const atrium = reports.find((r) => r.peer === 'atrium' && r.ran);
@@ -141,25 +161,13 @@ function markdown(size: SizeName, counts: Record<string, number>, reports: PeerR
   out.push('');
   out.push('| peer | check | n | checks/s | p50 | p99 | max | Atrium ÷ peer |');
   out.push('|---|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of reports)
-    for (const m of r.checks)
-      out.push(
-        `| ${r.peer} | ${m.name} | ${m.n.toLocaleString('en-US')} | ${fmtRate(m.perSec)} | ${fmtUs(m.p50Us)} | ${fmtUs(m.p99Us)} | ${fmtUs(m.maxUs)} | ${
-          r.peer === 'atrium' || !aCheck ? '' : ratio(aCheck.perSec, m.perSec)
-        } |`,
-      );
+  out.push(...rateRows(reports, (r) => r.checks, aCheck, (m) => [m.n.toLocaleString('en-US'), fmtUs(m.maxUs)]));
   out.push('');
   out.push('**List query: projects a user can edit**');
   out.push('');
   out.push('| peer | query | n | lists/s | p50 | p99 | mean results | Atrium ÷ peer |');
   out.push('|---|---|---:|---:|---:|---:|---:|---:|');
-  for (const r of reports)
-    for (const m of r.lists)
-      out.push(
-        `| ${r.peer} | ${m.name} | ${m.n} | ${fmtRate(m.perSec)} | ${fmtUs(m.p50Us)} | ${fmtUs(m.p99Us)} | ${m.extra?.meanResults ?? ''} | ${
-          r.peer === 'atrium' || !aList ? '' : ratio(aList.perSec, m.perSec)
-        } |`,
-      );
+  out.push(...rateRows(reports, (r) => r.lists, aList, (m) => [String(m.n), String(m.extra?.meanResults ?? '')]));
   out.push('');
   out.push('**Incremental updates**');
   out.push('');

@@ -4,6 +4,9 @@
 # The sandbox also uses setpriv and prlimit from util-linux (always installed on Debian).
 #   scripts/services/bubblewrap.sh install   -> installs if needed, prints bwrap's path
 #   scripts/services/bubblewrap.sh check     -> exits 0 if a sandbox can be started here, else explains
+#   scripts/services/bubblewrap.sh ensure    -> for `npm start`: install (as root, with apt-get) and
+#                                               check, but only warn on failure: the server still
+#                                               starts, and SQLite/DuckDB cells answer sandbox_unavailable
 set -euo pipefail
 BIN="${ATRIUM_BWRAP_PATH:-/usr/bin/bwrap}"
 
@@ -37,8 +40,18 @@ check() {
   echo "bubblewrap.sh: sandbox OK ($("$BIN" --version))"
 }
 
+ensure() {
+  if [ ! -x "$BIN" ] && { [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; }; then
+    echo "WARNING: bubblewrap is not installed and cannot be installed here (needs root and apt-get)." >&2
+    echo "         SQLite/DuckDB SQL cells and package installs need it: apt-get install -y bubblewrap" >&2
+    return 0
+  fi
+  ( install >/dev/null ) || echo "WARNING: the sandbox is not usable here; SQLite/DuckDB SQL cells will answer sandbox_unavailable (see src/sandbox/README.md)." >&2
+}
+
 case "${1:-}" in
   install) install ;;
   check) check ;;
-  *) echo "usage: $0 install|check" >&2; exit 2 ;;
+  ensure) ensure ;;
+  *) echo "usage: $0 install|check|ensure" >&2; exit 2 ;;
 esac

@@ -150,6 +150,10 @@ rgw frontends = beast endpoint=127.0.0.1:$rgw_port
 rgw data = $DIR/rgw
 rgw dns name = 127.0.0.1
 rgw thread pool size = 64
+# Deleted objects are freed by garbage collection, 2 hours later by default: in a RAM-backed OSD,
+# repeated large-object tests would fill it meanwhile and every write would hang.
+rgw gc obj min wait = 60
+rgw gc processor period = 60
 CONF
 
   # Monitor.

@@ -3,12 +3,14 @@
  * The `atrium` command: `serve` runs the server; the other commands work on the same data
  * directory or DATABASE_URL directly (safe while a server runs: SQLite in WAL mode, or PostgreSQL).
  */
+import net from 'node:net';
 import { Command, Option } from 'commander';
 import { loadConfig, type ConfigOverrides } from '../config.js';
 import { VERSION, createAtrium, createServices } from '../main.js';
 import { systemContext } from '../modules/audit/audit-types.js';
 import { PASSWORD_MIN_LENGTH } from '../modules/auth/auth-passwords.js';
 import { PLANS, type Plan } from '../modules/plans.js';
+import { assertSandboxAvailable, sandboxAvailable } from '../sandbox/sandbox-bwrap.js';
 import { openStore } from '../store/store.js';
 import { createAuditService } from '../modules/audit/audit-service.js';
 import { keysRotate } from './cli-keys.js';
@@ -21,6 +23,29 @@ const storeOptions = (cmd: Command) =>
   cmd
     .option('--data-dir <dir>', 'data directory (env DATA_DIR; default ./data)')
     .option('--database-url <url>', 'postgres://… to use PostgreSQL (env DATABASE_URL)');
+
+/** SQLite/DuckDB cells run only in the sandbox (no in-process fallback): say so at start, not at the first query. */
+function warnWithoutSandbox(log: { warn(msg: string): void }): void {
+  if (sandboxAvailable()) return;
+  try {
+    assertSandboxAvailable();
+  } catch (e) {
+    log.warn(`SQLite and DuckDB connections will not work: ${(e as Error).message}`);
+  }
+}
+
+/** Fails with a plain message when host:port cannot be listened on (taken, or not an address of this machine). */
+async function assertPortFree(host: string, port: number): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', (e: NodeJS.ErrnoException) => {
+      const why = e.code === 'EADDRINUSE' ? 'is already in use' : e.code === 'EADDRNOTAVAIL' ? 'is not an address of this machine' : `cannot be used (${e.code ?? e.message})`;
+      process.stderr.write(`atrium: ${host}:${port} ${why}. Stop what uses it, or choose another port with PORT=… or --port.\n`);
+      process.exit(1);
+    });
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
 
 function configFrom(opts: Record<string, unknown>) {
   const flags: ConfigOverrides = {};
@@ -43,24 +68,30 @@ storeOptions(
     .option('--log-level <level>', 'fatal|error|warn|info|debug|trace|silent (env LOG_LEVEL)'),
 ).action(async (opts) => {
   const config = configFrom(opts);
+  // Before anything is created: a taken port must not cost a newcomer the demo's one-time password.
+  await assertPortFree(config.host, config.port);
   const atrium = await createAtrium(config);
-  const address = await atrium.app.listen({ host: config.host, port: config.port });
-  const url = address.replace('[::1]', 'localhost');
-  const lines = [
-    '',
-    `  Atrium ${VERSION} is running at ${url}`,
-    `  Database: ${atrium.services.store.location}`,
-    `  API docs: ${url}/api/docs`,
-  ];
+  warnWithoutSandbox(atrium.app.log);
+  const demoLines: string[] = [];
   if (atrium.demo) {
-    lines.push('', '  Demo workspace created. Sign in with:');
-    for (const u of atrium.demo.users) lines.push(`    ${u.email.padEnd(20)} (${u.role})`);
-    lines.push(
+    demoLines.push('', '  Demo workspace created. Sign in with:');
+    for (const u of atrium.demo.users) demoLines.push(`    ${u.email.padEnd(20)} (${u.role})`);
+    demoLines.push(
       atrium.demo.passwordGenerated
         ? `  Password for all four: ${atrium.demo.password}   (shown once; set ATRIUM_DEMO_PASSWORD to choose it)`
         : '  Password: the value of ATRIUM_DEMO_PASSWORD',
     );
   }
+  let address: string;
+  try {
+    address = await atrium.app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    // The port was taken in the meantime: still show the logins of the demo just created.
+    if (demoLines.length) process.stdout.write(`${demoLines.join('\n')}\n\n`);
+    throw err;
+  }
+  const url = address.replace('[::1]', 'localhost');
+  const lines = ['', `  Atrium ${VERSION} is running at ${url}`, `  Database: ${atrium.services.store.location}`, `  API docs: ${url}/api/docs`, ...demoLines];
   process.stdout.write(`${lines.join('\n')}\n\n`);
 
   let closing = false;
@@ -135,13 +166,13 @@ storeOptions(audit.command('verify').description('Verify the hash chains; report
 
 program
   .command('run')
-  .description("Run a command with a project's secrets as environment variables (needs ATRIUM_URL and ATRIUM_TOKEN)")
+  .description("Run a command with a project's secrets as environment variables (needs ATRIUM_URL and ATRIUM_TOKEN, a token with the write scope)")
   .requiredOption('--project <id>', 'project id')
   .option('--url <url>', 'Atrium server (env ATRIUM_URL)', process.env.ATRIUM_URL ?? 'http://127.0.0.1:8080')
   .argument('<command...>', 'the command and its arguments, after --')
   .action(async (command: string[], opts: { project: string; url: string }) => {
     const token = process.env.ATRIUM_TOKEN;
-    if (!token) fail('Set ATRIUM_TOKEN to an API token (create one with POST /api/v1/me/tokens).');
+    if (!token) fail('Set ATRIUM_TOKEN to an API token with the write scope (create one with POST /api/v1/me/tokens): revealing secrets is not a read.');
     process.exitCode = await runWithProjectEnv({ url: opts.url, token, project: opts.project, command });
   });
 

@@ -2,15 +2,21 @@
  * Who is calling: an `Authorization: Bearer` API token, or the session cookie. Cookie-based
  * writes must echo the session's CSRF token in `X-CSRF-Token` (a cross-site page can make the
  * browser send the cookie, but cannot read the token). Token-based calls need no CSRF token.
+ * How a token or a session is checked is the auth module's business: it hands this an
+ * `Authenticator` (the composition root wires it), so this layer knows no module.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Caller, Principal, RequestContext } from '../context.js';
 import { AppError } from '../errors.js';
-import type { RequestContext } from '../modules/audit/audit-types.js';
-import type { AuthService, Principal } from '../modules/auth/auth-service.js';
 
 export const SESSION_COOKIE = 'atrium_session';
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export interface Authenticator {
+  authenticateToken(token: string): Promise<Principal>;
+  authenticateSession(cookie: string): Promise<Principal>;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -24,7 +30,7 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function installAuth(app: FastifyInstance, auth: AuthService): void {
+export function installAuth(app: FastifyInstance, auth: Authenticator): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (req: FastifyRequest) => {
     if (!req.url.startsWith('/api/v1/')) return;
@@ -54,11 +60,6 @@ export function installAuth(app: FastifyInstance, auth: AuthService): void {
   });
 }
 
-export function requirePrincipal(req: FastifyRequest): Principal {
-  if (!req.principal) throw new AppError('unauthenticated', 'Sign in, or send an API token as "Authorization: Bearer <token>".');
-  return req.principal;
-}
-
 export function contextOf(req: FastifyRequest): RequestContext {
   return {
     actorType: req.principal ? 'user' : 'anonymous',
@@ -67,6 +68,11 @@ export function contextOf(req: FastifyRequest): RequestContext {
     userAgent: typeof req.headers['user-agent'] === 'string' ? req.headers['user-agent'].slice(0, 500) : null,
     requestId: req.id,
   };
+}
+
+/** What a route hands its service: the principal (null when anonymous) and where the request came from. */
+export function callerOf(req: FastifyRequest): Caller {
+  return { principal: req.principal, ctx: contextOf(req) };
 }
 
 export function setSessionCookie(reply: FastifyReply, req: FastifyRequest, token: string, expiresAt: string): void {

@@ -6,7 +6,9 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isCryptoError } from '../crypto/crypto-errors.js';
 import { AppError } from '../errors.js';
-import { SqlConnectorError } from '../connectors/sql/sql-errors.js';
+
+/** Turns an error of another layer into an AppError, or passes (null). */
+export type ErrorMapper = (err: unknown) => AppError | null;
 
 function fromFastify(err: FastifyError): AppError | null {
   if (err instanceof AppError) return err;
@@ -30,11 +32,13 @@ function fromFastify(err: FastifyError): AppError | null {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new AppError('payload_too_large', 'The request body is too large.');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError('unsupported_media_type', 'Send the request body as application/json.');
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('validation_failed', 'The Content-Length header does not match the request body.');
     case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
     case 'FST_ERR_ASYNC_CONSTRAINT':
-      return new AppError('validation_failed', 'The request URL is malformed.');
+      return frameworkError(err);
     default:
   }
   if (err.statusCode === 413) return new AppError('payload_too_large', 'The request body is too large.');
@@ -45,22 +49,36 @@ function fromFastify(err: FastifyError): AppError | null {
   return null;
 }
 
+/** The router's own errors, raised before a route runs (Fastify's `frameworkErrors`). */
+export function frameworkError(err: { code?: string }): AppError {
+  switch (err.code) {
+    case 'FST_ERR_BAD_URL':
+      return new AppError('malformed_url', 'The request URL is malformed: check its percent-encoding.');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError('uri_too_long', 'A part of the request URL is too long.');
+    default:
+      // FST_ERR_ASYNC_CONSTRAINT (we declare no async constraints) and whatever comes later.
+      return new AppError('validation_failed', 'The request could not be routed.');
+  }
+}
+
 export function sendError(reply: FastifyReply, req: FastifyRequest, e: AppError): FastifyReply {
   for (const [k, v] of Object.entries(e.headers)) reply.header(k, v);
   return reply.status(e.status).send({ error: { code: e.code, message: e.message, details: e.details }, requestId: req.id });
 }
 
-export function installErrorHandling(app: FastifyInstance): void {
+const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}…` : s);
+
+export function installErrorHandling(app: FastifyInstance, mappers: ErrorMapper[] = []): void {
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (isCryptoError(err)) {
       // Never the key or the value: the operator finds the cause in the log by requestId.
       req.log.error({ err: { code: err.code, message: err.message } }, 'decryption failed');
       return sendError(reply, req, new AppError('decryption_failed', 'A stored credential could not be decrypted. An administrator should check the master key configuration (ATRIUM_MASTER_KEY or the key file).'));
     }
-    if (err instanceof SqlConnectorError) {
-      // The connector's messages are written for users and never hold a password.
-      const j = err.toJSON();
-      return sendError(reply, req, new AppError(j.code, j.message, { ...j.details }));
+    for (const map of mappers) {
+      const mapped = map(err);
+      if (mapped) return sendError(reply, req, mapped);
     }
     const known = fromFastify(err);
     if (known) {
@@ -71,6 +89,6 @@ export function installErrorHandling(app: FastifyInstance): void {
     return sendError(reply, req, new AppError('internal', 'Something went wrong on our side. Quote the requestId if you report it.'));
   });
   app.setNotFoundHandler((req, reply) =>
-    sendError(reply, req, new AppError('route_not_found', `No route ${req.method} ${req.url.split('?')[0]}. See /api/docs for the API.`)),
+    sendError(reply, req, new AppError('route_not_found', `No route ${req.method} ${clip(req.url.split('?')[0] ?? '', 200)}. See /api/docs for the API.`)),
   );
 }

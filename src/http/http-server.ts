@@ -1,52 +1,85 @@
 /**
  * Assembles the HTTP server: JSON parsing that rejects bad UTF-8, zod validation that also
  * produces the OpenAPI 3.1 document, authentication, the error shape, health probes, and the
- * routes of every module. Knows nothing of the database: it receives services.
+ * route plugins it is handed. Knows no module and no database: the composition root
+ * (src/main.ts) gives it an authenticator, a readiness probe, error mappers and the routes.
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import { randomUUID } from 'node:crypto';
 import type { DestinationStream } from 'pino';
 import { AppError } from '../errors.js';
-import { installAuth } from './http-auth.js';
-import { installErrorHandling } from './http-errors.js';
+import { type Authenticator, installAuth } from './http-auth.js';
+import { type ErrorMapper, frameworkError, installErrorHandling, sendError } from './http-errors.js';
 import { LOG_REDACT_PATHS } from './http-logging.js';
-import type { Services } from './http-services.js';
-import { registerAuthRoutes } from '../modules/auth/auth-routes.js';
-import { registerWorkspacesRoutes } from '../modules/workspaces/workspaces-routes.js';
-import { registerGroupsRoutes } from '../modules/groups/groups-routes.js';
-import { registerProjectsRoutes } from '../modules/projects/projects-routes.js';
-import { registerAuditRoutes } from '../modules/audit/audit-routes.js';
-import { registerImportsRoutes } from '../modules/assets/assets-routes.js';
-import { registerSecretsRoutes } from '../modules/secrets/secrets-routes.js';
-import { registerDataConnectionsRoutes } from '../modules/data-connections/data-connections-routes.js';
-import { registerQueriesRoutes } from '../modules/queries/queries-routes.js';
-import { registerConsoleRoutes } from './http-console.js';
+import type { ZApp as ZodApp } from './http-schemas.js';
+import { PAGE_CSP, registerConsoleRoutes } from './http-console.js';
 
 export type App = FastifyInstance;
 export type ZApp = ReturnType<FastifyInstance['withTypeProvider']> & FastifyInstance;
 
+/** A module's routes, registered under /api/v1. */
+export type RoutePlugin = (app: ZodApp) => void;
+
+export interface ServerParts {
+  authenticator: Authenticator;
+  routes: RoutePlugin[];
+  /** For /readyz: each check 'ok' or what is wrong. */
+  readiness: () => Promise<Record<string, string>>;
+  /** Turn errors of other layers (a connector's, say) into AppErrors; first match wins. */
+  errorMappers?: ErrorMapper[];
+}
+
 export interface ServerOptions {
   logLevel: string;
   logStream?: DestinationStream;
-  trustProxy: boolean;
+  /** false, a hop count, or the proxies' addresses/CIDRs (see config.ts). */
+  trustProxy: false | number | string[];
   bodyLimitBytes: number;
   version: string;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-export async function buildServer(services: Services, opts: ServerOptions): Promise<FastifyInstance> {
+/**
+ * Where a NUL character (U+0000) sits in a request value, if anywhere. No text of ours may hold
+ * one: PostgreSQL refuses it in any text column or parameter (a 500 deep in a service, and on
+ * one store only), and no name, id, path or SQL needs it. Refused at the door, on both stores.
+ */
+function nulPath(v: unknown, at: string, depth = 0): string | null {
+  if (typeof v === 'string') return v.includes('\u0000') ? at : null;
+  if (!v || typeof v !== 'object' || depth > 64) return null;
+  for (const [k, x] of Object.entries(v)) {
+    if (k.includes('\u0000')) return at;
+    const found = nulPath(x, `${at}.${k}`, depth + 1);
+    if (found) return found;
+  }
+  return null;
+}
+
+const nulError = (where: string) =>
+  new AppError('validation_failed', `Invalid request: ${where}: must not contain a NUL character (\\u0000).`, { issues: [{ path: where, message: 'must not contain a NUL character' }] });
+
+/**
+ * `hops` proxies in front of us: the caller is the address the outermost one saw, and the
+ * X-Forwarded-For entries left of it (written by the client) are ignored. Fastify 5 reads a
+ * bare number as "trust nothing", so the count is spelled out as proxy-addr's trust function
+ * (hop 0 is the socket's peer). It trusts that peer blindly: only for a server that is
+ * reachable through its proxies alone; a list of proxy addresses does not need that.
+ */
+const trustHops = (hops: number) => (_address: string, hop: number): boolean => hop < hops;
+
+export async function buildServer(parts: ServerParts, opts: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: opts.logLevel,
       redact: { paths: LOG_REDACT_PATHS, censor: '[redacted]' },
       ...(opts.logStream ? { stream: opts.logStream } : {}),
     },
-    trustProxy: opts.trustProxy,
+    trustProxy: typeof opts.trustProxy === 'number' ? trustHops(opts.trustProxy) : opts.trustProxy,
     bodyLimit: opts.bodyLimitBytes,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -57,12 +90,20 @@ export async function buildServer(services: Services, opts: ServerOptions): Prom
     connectionTimeout: 60_000,
     requestTimeout: 120_000,
     routerOptions: { maxParamLength: 500 },
+    // Errors the router raises before any route runs (a URL it cannot decode, a parameter over
+    // maxParamLength) get the one error shape and a stable code too, not Fastify's own body.
+    frameworkErrors: (err, req, reply) => {
+      void sendError(reply, req, frameworkError(err));
+    },
   });
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  installErrorHandling(app);
+  installErrorHandling(app, parts.errorMappers ?? []);
 
+  // The API speaks JSON only: a text/plain body is refused (415) rather than handed to a schema
+  // as a string. A route that takes raw bytes registers its own parser in its scope.
+  app.removeContentTypeParser('text/plain');
   // JSON bodies: bytes first, so invalid UTF-8 is refused instead of silently replaced.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body: Buffer, done) => {
@@ -73,12 +114,21 @@ export async function buildServer(services: Services, opts: ServerOptions): Prom
     } catch {
       return done(new AppError('invalid_utf8', 'The request body is not valid UTF-8.'), undefined);
     }
+    let parsed: unknown;
     try {
-      const parsed = JSON.parse(text, (k, v) => (k === '__proto__' || k === 'constructor' ? undefined : v));
-      done(null, parsed);
+      parsed = JSON.parse(text, (k, v) => (k === '__proto__' || k === 'constructor' ? undefined : v));
     } catch {
-      done(new AppError('invalid_json', 'The request body is not valid JSON.'), undefined);
+      return done(new AppError('invalid_json', 'The request body is not valid JSON.'), undefined);
     }
+    const nul = nulPath(parsed, 'body');
+    if (nul) return done(nulError(nul), undefined);
+    done(null, parsed);
+  });
+
+  // Path parameters and query strings, decoded: a NUL there is refused the same way.
+  app.addHook('preValidation', async (req) => {
+    const nul = nulPath(req.params, 'params') ?? nulPath(req.query, 'querystring');
+    if (nul) throw nulError(nul);
   });
 
   app.addHook('onSend', async (req, reply, payload) => {
@@ -86,11 +136,16 @@ export async function buildServer(services: Services, opts: ServerOptions): Prom
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'same-origin');
     if (req.url.startsWith('/api/')) reply.header('cache-control', 'no-store');
+    // No page of ours may be framed by another site (clickjacking): the console, the API docs.
+    if (String(reply.getHeader('content-type') ?? '').includes('text/html')) {
+      reply.header('x-frame-options', 'DENY');
+      if (!reply.hasHeader('content-security-policy')) reply.header('content-security-policy', "frame-ancestors 'none'");
+    }
     return payload;
   });
 
   await app.register(fastifyCookie);
-  installAuth(app, services.auth);
+  installAuth(app, parts.authenticator);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -105,21 +160,18 @@ export async function buildServer(services: Services, opts: ServerOptions): Prom
       security: [{ bearer: [] }, { session: [] }],
     },
     transform: jsonSchemaTransform,
+    // Schemas with a zod `.meta({ id })` become components.schemas, referenced by name.
+    transformObject: jsonSchemaTransformObject,
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  // The plugin sets the policy on everything under /api/docs (its own scope); Swagger UI needs
+  // no more than the console does (http-console.ts).
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: PAGE_CSP });
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/readyz', { schema: { hide: true } }, async (_req, reply) => {
-    const checks: Record<string, string> = {};
-    try {
-      await services.store.ping();
-      checks.database = 'ok';
-    } catch {
-      checks.database = 'unavailable';
-    }
-    checks.accessIndex = services.authz.ready ? 'ok' : 'loading';
+    const checks = await parts.readiness();
     const ok = Object.values(checks).every((v) => v === 'ok');
     return reply.status(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not_ready', checks });
   });
@@ -127,15 +179,7 @@ export async function buildServer(services: Services, opts: ServerOptions): Prom
   const z = app.withTypeProvider<ZodTypeProvider>();
   await app.register(async (api) => {
     const zapi = api.withTypeProvider<ZodTypeProvider>();
-    registerAuthRoutes(zapi, services);
-    registerWorkspacesRoutes(zapi, services);
-    registerGroupsRoutes(zapi, services);
-    registerProjectsRoutes(zapi, services);
-    registerAuditRoutes(zapi, services);
-    registerImportsRoutes(zapi, services);
-    registerSecretsRoutes(zapi, services);
-    registerDataConnectionsRoutes(zapi, services);
-    registerQueriesRoutes(zapi, services);
+    for (const register of parts.routes) register(zapi);
   }, { prefix: '/api/v1' });
   registerConsoleRoutes(z);
   return app;

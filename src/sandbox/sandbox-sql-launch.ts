@@ -11,6 +11,7 @@
  *     that directory after the worker started would be visible to it.
  *   - `:memory:` (DuckDB): no file at all.
  *   - `readOnlyDirs`: extra directories bound read-only at their own paths (DuckDB may read them).
+ *   - `projectDir`: a project's files, bound read-only at /project, the working directory.
  * Never the repository, the data directory or anything else.
  *
  * Running the worker: from `dist/` the compiled `sandbox-sql-worker.js` runs as an ES module
@@ -30,6 +31,7 @@ import type { Engine, OpenRequest } from './sandbox-sql-protocol.js';
 const SANDBOX_ROOT_FOR_DB = '/db';
 const WORKER_DIR_INSIDE = '/worker';
 const WORKER_INSIDE = '/worker/sandbox-sql-worker.mjs';
+const PROJECT_INSIDE = '/project';
 
 export const DEFAULT_WORKER_LIMITS: SandboxLimits = {
   memoryBytes: 4 * 1024 ** 3,
@@ -157,11 +159,13 @@ export async function launchWorker(o: SqlPoolOptions): Promise<{ proc: SandboxPr
   const packages = packageClosure(ENGINE_PACKAGES[o.engine], path.dirname(fileURLToPath(import.meta.url)));
   const db = databaseBinds(o.file, o.readOnly);
   const readOnlyDirs = (o.readOnlyDirs ?? []).map((d) => fs.realpathSync(d));
+  const projectDir = o.projectDir ? fs.realpathSync(o.projectDir) : null;
   const binds: SandboxBind[] = [
     { path: script, dest: WORKER_INSIDE, mode: 'ro' },
     ...packages.map((p): SandboxBind => ({ path: p.dir, dest: path.posix.join(WORKER_DIR_INSIDE, 'node_modules', p.name), mode: 'ro' })),
     ...db.binds,
     ...readOnlyDirs.map((d): SandboxBind => ({ path: d, mode: 'ro' })),
+    ...(projectDir ? [{ path: projectDir, dest: PROJECT_INSIDE, mode: 'ro' } satisfies SandboxBind] : []),
   ];
   const node = fs.realpathSync(process.execPath);
   if (!node.startsWith('/usr/')) binds.push({ path: path.dirname(path.dirname(node)), mode: 'ro' });
@@ -172,7 +176,9 @@ export async function launchWorker(o: SqlPoolOptions): Promise<{ proc: SandboxPr
     args: ['--disable-wasm-trap-handler', WORKER_INSIDE],
     binds,
     env: { PATH: '/usr/bin:/bin', HOME: '/tmp', TMPDIR: '/tmp', LANG: 'C.UTF-8' },
-    cwd: WORKER_DIR_INSIDE,
+    // Relative paths in a DuckDB cell resolve against the project's files (node finds the
+    // engine's packages next to the script, whatever the working directory).
+    cwd: projectDir ? PROJECT_INSIDE : WORKER_DIR_INSIDE,
     network: false,
     limits,
     fileAccess: o.readOnly ? 'read' : 'write',
@@ -184,7 +190,7 @@ export async function launchWorker(o: SqlPoolOptions): Promise<{ proc: SandboxPr
     readOnly: o.readOnly,
     memoryLimitMb: o.duckdbMemoryLimitMb ?? 1024,
     threads: o.duckdbThreads ?? 2,
-    allowedDirs: readOnlyDirs,
+    allowedDirs: projectDir ? [...readOnlyDirs, PROJECT_INSIDE] : readOnlyDirs,
   };
   return { proc, open };
 }

@@ -28,6 +28,8 @@ export interface SqlPoolOptions {
   duckdbThreads?: number;
   /** Extra host directories bound read-only at their own path (DuckDB's allowed_directories). */
   readOnlyDirs?: string[];
+  /** A project's files: bound read-only at /project, the worker's working directory. */
+  projectDir?: string;
   /** Override where the (JavaScript) worker script is. */
   workerScript?: string;
   /** Time a worker has to start and open the database. Default 30 s. */

@@ -251,9 +251,108 @@ const m002_connections_secrets: Migration = {
   },
 };
 
+/** Members join by invitation: a one-time link (only its hash is kept) the invitee answers with their own password. */
+const m003_invitations: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('invitations')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('email', text, (c) => c.notNull())
+      .addColumn('role', text, (c) => c.notNull())
+      /** SHA-256 of the one-time token; the token itself is shown once and never stored */
+      .addColumn('token_hash', text, (c) => c.notNull().unique())
+      .addColumn('created_by', text)
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addColumn('expires_at', text, (c) => c.notNull())
+      .addColumn('accepted_at', text)
+      .addColumn('accepted_by', text)
+      .addColumn('revoked_at', text)
+      .execute();
+    await db.schema.createIndex('invitations_workspace').on('invitations').columns(['workspace_id', 'email']).execute();
+  },
+};
+
+/** Git packages: providers (rule 11 as two unique columns), package kind rows, and each project's pin. */
+const m005_git_packages: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema
+      .createTable('git_providers')
+      .addColumn('id', text, (c) => c.primaryKey())
+      .addColumn('workspace_id', text, (c) => c.notNull().references('workspaces.id').onDelete('cascade'))
+      .addColumn('kind', text, (c) => c.notNull())
+      .addColumn('name', text, (c) => c.notNull())
+      .addColumn('name_key', text, (c) => c.notNull())
+      .addColumn('config', text, (c) => c.notNull())
+      /** ciphertext; credentials never exist here in plaintext */
+      .addColumn('credentials', text, (c) => c.notNull())
+      .addColumn('installation_id', int)
+      .addColumn('github_workspace_key', text, (c) => c.unique())
+      .addColumn('github_account_key', text, (c) => c.unique())
+      .addColumn('github_account_login', text)
+      .addColumn('github_account_id', int)
+      .addColumn('version', int, (c) => c.notNull())
+      .addColumn('created_by', text)
+      .addColumn('created_at', text, (c) => c.notNull())
+      .addColumn('updated_at', text, (c) => c.notNull())
+      .addUniqueConstraint('git_providers_name', ['workspace_id', 'name_key'])
+      .execute();
+
+    await db.schema
+      .createTable('git_packages')
+      .addColumn('asset_id', text, (c) => c.primaryKey().references('assets.id').onDelete('cascade'))
+      // A provider in use cannot be deleted (the service says so first; this is the backstop).
+      .addColumn('provider_id', text, (c) => c.notNull().references('git_providers.id'))
+      .addColumn('repository', text, (c) => c.notNull())
+      .addColumn('ref_kind', text, (c) => c.notNull())
+      .addColumn('ref_name', text, (c) => c.notNull())
+      .addColumn('commands', text, (c) => c.notNull())
+      .addColumn('network', int, (c) => c.notNull().defaultTo(0))
+      .addColumn('description', text, (c) => c.notNull().defaultTo(''))
+      .addColumn('resolved_commit', text)
+      .addColumn('resolved_at', text)
+      .execute();
+    await db.schema.createIndex('git_packages_provider').on('git_packages').column('provider_id').execute();
+
+    await db.schema
+      .createTable('project_packages')
+      .addColumn('project_id', text, (c) => c.notNull().references('projects.id').onDelete('cascade'))
+      .addColumn('asset_id', text, (c) => c.notNull().references('assets.id').onDelete('cascade'))
+      .addColumn('commit', text, (c) => c.notNull())
+      .addColumn('status', text, (c) => c.notNull())
+      .addColumn('artifact_key', text)
+      .addColumn('log', text, (c) => c.notNull().defaultTo(''))
+      .addColumn('error', text)
+      .addColumn('pinned_by', text)
+      .addColumn('pinned_at', text, (c) => c.notNull())
+      .addColumn('installed_at', text)
+      .addColumn('updated_at', text, (c) => c.notNull())
+      .addPrimaryKeyConstraint('project_packages_pk', ['project_id', 'asset_id'])
+      .execute();
+    await db.schema.createIndex('project_packages_asset').on('project_packages').column('asset_id').execute();
+  },
+};
+
+const m004_file_integrations: Migration = {
+  async up(db: Kysely<any>) {
+    // A file integration's own row (the asset row holds name, groups, version): S3 settings,
+    // the encrypted key pair, the writeback switch. Deleted with its asset.
+    await db.schema
+      .createTable('file_integrations')
+      .addColumn('asset_id', text, (c) => c.primaryKey().references('assets.id').onDelete('cascade'))
+      .addColumn('config', text, (c) => c.notNull())
+      .addColumn('credentials', text, (c) => c.notNull())
+      .addColumn('writeback', int, (c) => c.notNull().defaultTo(0))
+      .execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '001_foundation': m001_foundation,
   '002_connections_secrets': m002_connections_secrets,
+  '003_invitations': m003_invitations,
+  '004_file_integrations': m004_file_integrations,
+  '005_git_packages': m005_git_packages,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {

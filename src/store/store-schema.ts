@@ -168,6 +168,14 @@ export interface DataConnectionsTable {
   schema_cached_at: string | null;
 }
 
+/** A file integration's S3 settings (JSON), encrypted key pair and writeback switch (migration 004). */
+export interface FileIntegrationsTable {
+  asset_id: string;
+  config: string;
+  credentials: string;
+  writeback: number;
+}
+
 export interface QueryResultsTable {
   id: string;
   project_id: string;
@@ -204,8 +212,80 @@ export interface SecretVersionsTable {
   created_at: string;
 }
 
+export interface InvitationsTable {
+  id: string;
+  workspace_id: string;
+  email: string;
+  role: string;
+  token_hash: string;
+  created_by: string | null;
+  created_at: string;
+  expires_at: string;
+  accepted_at: string | null;
+  accepted_by: string | null;
+  revoked_at: string | null;
+}
+
+/** A git provider of a workspace (modules/git-providers). */
+export interface GitProvidersTable {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  name: string;
+  name_key: string;
+  /** JSON: non-secret settings only */
+  config: string;
+  /** ciphertext of the JSON credentials (token, private key…) */
+  credentials: string;
+  installation_id: number | null;
+  /** rule 11: the workspace id for a GitHub kind (unique: one GitHub provider per workspace), else null */
+  github_workspace_key: string | null;
+  /** rule 11: `<web host>:<account id>` of the linked GitHub account (unique: one workspace per account) */
+  github_account_key: string | null;
+  github_account_login: string | null;
+  github_account_id: number | null;
+  version: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A git package's kind row (modules/git-packages). */
+export interface GitPackagesTable {
+  asset_id: string;
+  provider_id: string;
+  repository: string;
+  /** 'branch' | 'tag' | 'commit' */
+  ref_kind: string;
+  ref_name: string;
+  /** JSON array of shell lines */
+  commands: string;
+  network: number;
+  description: string;
+  resolved_commit: string | null;
+  resolved_at: string | null;
+}
+
+/** A project's pin of a git package, and its install. */
+export interface ProjectPackagesTable {
+  project_id: string;
+  asset_id: string;
+  commit: string;
+  /** 'pending' | 'installing' | 'installed' | 'failed' */
+  status: string;
+  artifact_key: string | null;
+  log: string;
+  /** JSON {code, message} */
+  error: string | null;
+  pinned_by: string | null;
+  pinned_at: string;
+  installed_at: string | null;
+  updated_at: string;
+}
+
 export interface Database {
   data_connections: DataConnectionsTable;
+  file_integrations: FileIntegrationsTable;
   query_results: QueryResultsTable;
   secrets: SecretsTable;
   secret_versions: SecretVersionsTable;
@@ -224,5 +304,9 @@ export interface Database {
   audit_events: AuditEventsTable;
   audit_heads: AuditHeadsTable;
   change_counter: ChangeCounterTable;
+  invitations: InvitationsTable;
+  git_providers: GitProvidersTable;
+  git_packages: GitPackagesTable;
+  project_packages: ProjectPackagesTable;
 }
 

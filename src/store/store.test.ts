@@ -2,7 +2,7 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { freshDatabase, TEST_DIALECT } from '../../test/helpers/test-db.js';
-import { migrateToLatest } from './store-migrations.js';
+import { migrateToLatest, migrations } from './store-migrations.js';
 import { openStore } from './store.js';
 
 describe(`store (${TEST_DIALECT})`, () => {
@@ -13,7 +13,9 @@ describe(`store (${TEST_DIALECT})`, () => {
       expect(store.dialect).toBe(TEST_DIALECT);
       await migrateToLatest(store.db);
       const applied = await sql<{ name: string }>`select name from atrium_migrations`.execute(store.db);
-      expect(applied.rows.map((r) => r.name)).toEqual(['001_foundation', '002_connections_secrets']);
+      // Every migration, once each, in order.
+      expect(applied.rows.map((r) => r.name).sort()).toEqual(Object.keys(migrations).sort());
+      expect(Object.keys(migrations).slice(0, 2)).toEqual(['001_foundation', '002_connections_secrets']);
       // A second open (another node starting) is a no-op too.
       const again = await openStore({ dataDir: d.dataDir, databaseUrl: d.databaseUrl });
       await again.close();

@@ -7,6 +7,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import { type Atrium, createAtrium } from '../../src/main.js';
 import { freshDatabase, type TestDb } from './test-db.js';
+import type { Caller } from '../../src/context.js';
 
 export const DEMO_PASSWORD = 'demo-password-123';
 
@@ -31,10 +32,17 @@ export interface TestApp {
   login(email: string, password?: string): Promise<Client>;
   /** A bearer-token client for a user (creates a token through the API). */
   tokenClient(email: string, scopes?: ('read' | 'write')[]): Promise<Client>;
+  /**
+   * Adds a member the way a person joins: the demo admin invites the email through the API and the
+   * invitee accepts with their own password (DEMO_PASSWORD) — or, when the account exists already,
+   * signed in as itself. Returns the member's user id.
+   */
+  invite(email: string, role: 'admin' | 'editor' | 'viewer' | 'guest'): Promise<string>;
   close(): Promise<void>;
 }
 
-function makeClient(atrium: Atrium, userId: string | null, baseHeaders: Record<string, string>): Client {
+/** A client that sends every request through the app in-process, with these headers (a cookie, a token…). */
+export function makeClient(atrium: Atrium, userId: string | null, baseHeaders: Record<string, string>): Client {
   const request = async (method: string, url: string, body?: unknown, headers: Record<string, string> = {}) =>
     atrium.app.inject({
       method: method as never,
@@ -53,7 +61,7 @@ function makeClient(atrium: Atrium, userId: string | null, baseHeaders: Record<s
   };
 }
 
-export async function startTestApp(opts: { demo?: boolean; maxFailuresPerAccount?: number } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { demo?: boolean; maxFailuresPerAccount?: number; /** extra environment for loadConfig */ env?: Record<string, string> } = {}): Promise<TestApp> {
   const db = await freshDatabase();
   const logs: string[] = [];
   const logStream = new Writable({
@@ -63,7 +71,15 @@ export async function startTestApp(opts: { demo?: boolean; maxFailuresPerAccount
     },
   });
   const config = loadConfig(
-    { ATRIUM_DEMO_PASSWORD: DEMO_PASSWORD, LOG_LEVEL: 'info', ATRIUM_MASTER_KEY: Buffer.alloc(32, 7).toString('base64') },
+    {
+      ATRIUM_DEMO_PASSWORD: DEMO_PASSWORD,
+      LOG_LEVEL: 'info',
+      ATRIUM_MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+      // Project connections may not reach this host (SSRF guard, blockLocal); the tests' PostgreSQL
+      // and MariaDB listen on loopback, so it is allowed here. Override with `env` to test the guard.
+      ATRIUM_SSRF_ALLOW_HOSTS: '127.0.0.1,localhost,::1',
+      ...opts.env,
+    },
     { dataDir: db.dataDir, databaseUrl: db.databaseUrl, demo: opts.demo ?? true },
   );
   const atrium = await createAtrium(config, { logStream, followIntervalMs: 60_000, maxFailuresPerAccount: opts.maxFailuresPerAccount });
@@ -93,9 +109,33 @@ export async function startTestApp(opts: { demo?: boolean; maxFailuresPerAccount
       if (res.statusCode !== 201) throw new Error(`token create failed: ${res.body}`);
       return makeClient(atrium, c.userId, { authorization: `Bearer ${(res.json() as { token: string }).token}` });
     },
+    async invite(email, role) {
+      const admin = await login('admin@demo.local');
+      const inv = await admin.post(`/api/v1/workspaces/${demo?.workspaceId}/invitations`, { email, role });
+      if (inv.statusCode !== 201) throw new Error(`invite ${email} failed: ${inv.statusCode} ${inv.body}`);
+      const token = (inv.json() as { token: string }).token;
+      let res = await atrium.app.inject({ method: 'POST', url: '/api/v1/invitations/accept', payload: { token, password: DEMO_PASSWORD } });
+      // An account that exists already accepts signed in, without a password.
+      if (res.statusCode === 401) res = await (await login(email)).post('/api/v1/invitations/accept', { token });
+      if (res.statusCode !== 200) throw new Error(`accept ${email} failed: ${res.statusCode} ${res.body}`);
+      return (res.json() as { userId: string }).userId;
+    },
     async close() {
       await atrium.close();
       await db.drop();
     },
   };
+}
+
+/** A service-level caller for tests beside the code: a session, a token of the given scopes, or anonymous. */
+export function callerFor(userId: string | null, opts: { token?: ('read' | 'write')[] } = {}): Caller {
+  const ctx = { actorType: userId ? ('user' as const) : ('anonymous' as const), actorId: userId, ip: null, userAgent: null, requestId: 'test' };
+  if (!userId) return { principal: null, ctx };
+  return { principal: opts.token ? { userId, via: 'token', scopes: opts.token } : { userId, via: 'session', scopes: ['read', 'write'] }, ctx };
+}
+
+/** The demo's projects by name. */
+export async function demoProjects(t: TestApp): Promise<Record<string, { id: string; workspaceId: string; name: string }>> {
+  const { projects } = await t.atrium.services.projects.api.list(callerFor(t.users.admin), t.demoWorkspaceId);
+  return Object.fromEntries(projects.map((p) => [p.name, p]));
 }

@@ -11,7 +11,7 @@
  * friends on read-only connections) and the worker's statement-type allowlist are defence in
  * depth; the sandbox is the wall.
  */
-import { createSandboxedSqlConnector } from '../../sandbox/sandbox-sql.js';
+import { createSandboxedSqlConnector } from './sql-sandboxed.js';
 import type { DuckdbConfig } from './sql-config.js';
 import { refuseDuckdbStatements } from './sql-guard.js';
 import type { SqlConnector, SqlConnectorLimits } from './sql-types.js';

@@ -26,13 +26,22 @@ export type SqlErrorCode =
   | 'file_not_found'
   | 'config_invalid'
   /** A connect failure none of the codes above describes (e.g. too many connections). */
-  | 'connection_failed';
+  | 'connection_failed'
+  /** SQLite/DuckDB: the sandbox their workers run in cannot start here (the message says how to install it). */
+  | 'sandbox_unavailable'
+  /** SQLite/DuckDB: the query hit a limit of its sandbox (`details.limit` names which) and was stopped. */
+  | 'resource_limit';
+
+/** The sandbox limit a `resource_limit` error names. */
+export type SqlResourceLimit = 'memory' | 'output' | 'cpu';
 
 export interface SqlErrorDetails {
   /** 1-based character offset in the query, for `query_error` when the database gives it. */
   position?: number;
   /** The database's own error code (SQLSTATE, MySQL errno, SQLite code), for query errors. */
   dbCode?: string;
+  /** For `resource_limit`: which limit stopped the query. */
+  limit?: SqlResourceLimit;
 }
 
 export class SqlConnectorError extends Error {
@@ -40,18 +49,21 @@ export class SqlConnectorError extends Error {
   readonly code: SqlErrorCode;
   readonly position: number | undefined;
   readonly dbCode: string | undefined;
+  readonly limit: SqlResourceLimit | undefined;
 
   constructor(code: SqlErrorCode, message: string, details: SqlErrorDetails = {}, cause?: unknown) {
     super(message, cause === undefined ? undefined : { cause });
     this.code = code;
     this.position = details.position;
     this.dbCode = details.dbCode;
+    this.limit = details.limit;
   }
 
   toJSON(): { code: SqlErrorCode; message: string; details: SqlErrorDetails } {
     const details: SqlErrorDetails = {};
     if (this.position !== undefined) details.position = this.position;
     if (this.dbCode !== undefined) details.dbCode = this.dbCode;
+    if (this.limit !== undefined) details.limit = this.limit;
     return { code: this.code, message: this.message, details };
   }
 }
@@ -72,6 +84,8 @@ export const SQL_ERROR_STATUS: Record<SqlErrorCode, number> = {
   file_not_found: 422,
   config_invalid: 400,
   connection_failed: 502,
+  sandbox_unavailable: 503,
+  resource_limit: 422,
 };
 
 /**
@@ -132,7 +146,7 @@ export function redactEchoedValues(message: string): string {
 export function scrubbed(err: SqlConnectorError, secret: string | undefined): SqlConnectorError {
   const message = STATEMENT_CODES.has(err.code) ? redactEchoedValues(err.message) : scrubSecret(err.message, secret);
   if (message === err.message) return err;
-  return new SqlConnectorError(err.code, message, { position: err.position, dbCode: err.dbCode }, err.cause);
+  return new SqlConnectorError(err.code, message, { position: err.position, dbCode: err.dbCode, limit: err.limit }, err.cause);
 }
 
 /** Network-level failures common to the TCP engines. */

@@ -11,12 +11,12 @@
  * file at all.
  */
 import fs from 'node:fs';
-import { SqlConnectorError } from '../connectors/sql/sql-errors.js';
-import { QueryGuard, Semaphore, checkQueryOptions } from '../connectors/sql/sql-guard.js';
-import type { Column, QueryEvent, QueryOptions, SqlConnector, SqlConnectorLimits, SqlSchema, SqlTable, SqlType } from '../connectors/sql/sql-types.js';
-import { SandboxError } from './sandbox-errors.js';
-import type { Engine, WorkerError } from './sandbox-sql-protocol.js';
-import { type Lease, SqlWorkerPool, WorkerOpenError, WorkerRequestError } from './sandbox-sql-pool.js';
+import { SqlConnectorError } from './sql-errors.js';
+import { QueryGuard, Semaphore, checkQueryOptions } from './sql-guard.js';
+import type { Column, QueryEvent, QueryOptions, SqlConnector, SqlConnectorLimits, SqlSchema, SqlTable, SqlType } from './sql-types.js';
+import { SandboxError } from '../../sandbox/sandbox-errors.js';
+import type { Engine, WorkerError } from '../../sandbox/sandbox-sql-protocol.js';
+import { type Lease, SqlWorkerPool, WorkerOpenError, WorkerRequestError } from '../../sandbox/sandbox-sql-pool.js';
 
 export interface SandboxedSqlOptions {
   engine: Engine;
@@ -63,6 +63,7 @@ export function createSandboxedSqlConnector(o: SandboxedSqlOptions): SandboxedSq
         duckdbMemoryLimitMb: s.duckdbMemoryLimitMb,
         duckdbThreads: s.duckdbThreads,
         readOnlyDirs: s.readOnlyDirs,
+        projectDir: s.projectDir,
         workerScript: s.workerScript,
       });
       pools.set(key, p);
@@ -109,7 +110,7 @@ export function createSandboxedSqlConnector(o: SandboxedSqlOptions): SandboxedSq
       case 'read_only':
         return new SqlConnectorError('read_only_violation', /read-only/i.test(e.message) && e.message.startsWith('This connection') ? e.message : `This connection is read-only: ${e.message}`, { dbCode: e.dbCode });
       case 'memory':
-        return new SqlConnectorError('query_error', `The query ran out of memory: ${e.message}`, { dbCode: 'memory_limit' });
+        return new SqlConnectorError('resource_limit', `The query ran out of memory (the memory limit of its sandbox): ${e.message}`, { limit: 'memory', dbCode: 'memory_limit' });
       case 'not_found':
       case 'not_a_db':
       case 'locked':
@@ -128,14 +129,14 @@ export function createSandboxedSqlConnector(o: SandboxedSqlOptions): SandboxedSq
     if (e instanceof SandboxError) {
       switch (e.code) {
         case 'sandbox_unavailable':
-          // A stable sub-code until the connectors' error codes have their own (see the report).
-          return new SqlConnectorError('connection_failed', e.message, { dbCode: 'sandbox_unavailable' });
+          // The message carries the install hint (sandbox-errors.ts).
+          return new SqlConnectorError('sandbox_unavailable', e.message);
         case 'memory':
-          return new SqlConnectorError('query_error', `The query ran out of memory in its sandbox and was stopped.`, { dbCode: 'memory_limit' });
+          return new SqlConnectorError('resource_limit', 'The query ran out of memory (the memory limit of its sandbox) and was stopped.', { limit: 'memory', dbCode: 'memory_limit' });
         case 'output_limit':
-          return new SqlConnectorError('query_error', 'The query returned more data than a query may send back, and was stopped.', { dbCode: 'output_limit' });
+          return new SqlConnectorError('resource_limit', 'The query returned more data than a query may send back (the output limit of its sandbox), and was stopped.', { limit: 'output', dbCode: 'output_limit' });
         case 'cpu':
-          return new SqlConnectorError('query_error', 'The query used more CPU time than its sandbox allows and was stopped.', { dbCode: 'cpu_limit' });
+          return new SqlConnectorError('resource_limit', 'The query used more CPU time than its sandbox allows (the CPU limit) and was stopped.', { limit: 'cpu', dbCode: 'cpu_limit' });
         case 'timeout':
           return new SqlConnectorError('connection_failed', `The ${label} worker did not start in time.`, { dbCode: 'sandbox_timeout' });
         case 'cancelled':

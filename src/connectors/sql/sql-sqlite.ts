@@ -8,7 +8,7 @@
  * The text filter (`refuseSqliteStatements`: ATTACH, VACUUM INTO, load_extension, PRAGMA
  * *_store_directory) is defence in depth; the sandbox is the wall.
  */
-import { createSandboxedSqlConnector } from '../../sandbox/sandbox-sql.js';
+import { createSandboxedSqlConnector } from './sql-sandboxed.js';
 import type { SqliteConfig } from './sql-config.js';
 import { refuseSqliteStatements } from './sql-guard.js';
 import type { SqlConnector, SqlConnectorLimits } from './sql-types.js';

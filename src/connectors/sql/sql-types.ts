@@ -98,8 +98,14 @@ export interface SqlSandboxSettings {
   /** DuckDB's memory_limit in MiB (default 1024) and threads (default 2). */
   duckdbMemoryLimitMb?: number;
   duckdbThreads?: number;
-  /** Host directories bound read-only that DuckDB queries may read (e.g. a project's files). */
+  /** Host directories bound read-only that DuckDB queries may read. */
   readOnlyDirs?: string[];
+  /**
+   * A project's file store, bound read-only at `/project` and the worker's working directory, so a
+   * DuckDB cell reads its files by their path in the project (`read_csv('external-files/…')`) and
+   * no host path ever reaches a user.
+   */
+  projectDir?: string;
   /** The worker script (default: next to the sandbox module, compiled or transpiled). */
   workerScript?: string;
 }

@@ -1,19 +1,5 @@
-/** Who did something, from where: carried from the HTTP request (or the CLI) into every write. */
-export interface RequestContext {
-  actorType: 'user' | 'system' | 'anonymous';
-  actorId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  requestId: string | null;
-}
-
-export const systemContext = (requestId: string | null = null): RequestContext => ({
-  actorType: 'system',
-  actorId: null,
-  ip: null,
-  userAgent: null,
-  requestId,
-});
+/** The audit log's shapes. Who acted (RequestContext) is the shared kernel's: src/context.ts. */
+export { type RequestContext, systemContext } from '../../context.js';
 
 export interface AuditInput {
   /** '' for events outside any workspace */

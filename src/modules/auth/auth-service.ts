@@ -3,49 +3,61 @@
  * token (programs). Only hashes of session ids and tokens are stored.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { Caller, Principal, RequestContext, TokenScope } from '../../context.js';
 import { AppError } from '../../errors.js';
 import { newId, nowIso } from '../../ids.js';
 import type { Store } from '../../store/store.js';
 import type { AuditService } from '../audit/audit-service.js';
-import type { RequestContext } from '../audit/audit-types.js';
+import { unauthenticated } from '../authz/authz-policies.js';
+import type { UsersRepository } from '../users/users-repository.js';
 import { verifyPassword } from './auth-passwords.js';
-import { createFailureLimiter } from './auth-rate-limit.js';
+import type { AuthRepository } from './auth-repository.js';
+import { createLoginThrottle } from './auth-rate-limit.js';
+
+export type { Principal, TokenScope } from '../../context.js';
 
 export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
 
-export type TokenScope = 'read' | 'write';
 export const TOKEN_PREFIX = 'atr_';
-
-export interface Principal {
-  userId: string;
-  via: 'session' | 'token';
-  /** session: the csrf token the client must echo on writes */
-  csrfToken?: string;
-  sessionIdHash?: string;
-  tokenId?: string;
-  scopes: TokenScope[];
-}
 
 export interface AuthOptions {
   sessionTtlMs: number;
   sessionIdleMs: number;
   loginWindowMs?: number;
+  /** Failures of one account from one address before it waits (default 10). */
   maxFailuresPerAccount?: number;
+  /** Failures of one account from all addresses together (default 20, at least twice the above). */
+  maxFailuresPerAccountAnywhere?: number;
+  /** Failures from one address on any accounts before it gets three tries per account, not ten (default 50). */
   maxFailuresPerIp?: number;
 }
 
-export function createAuthService(deps: { store: Store; audit: AuditService }, opts: AuthOptions) {
-  const { db } = deps.store;
-  const window = opts.loginWindowMs ?? 15 * 60_000;
-  const accountLimiter = createFailureLimiter({ windowMs: window, maxPerKey: opts.maxFailuresPerAccount ?? 10 });
-  const ipLimiter = createFailureLimiter({ windowMs: window, maxPerKey: opts.maxFailuresPerIp ?? 50 });
+type Deps = {
+  store: Pick<Store, 'transaction'>;
+  repo: AuthRepository;
+  users: Pick<UsersRepository, 'byEmailWithHash'>;
+  audit: Pick<AuditService, 'record'>;
+};
+
+function principalOf(caller: Caller): Principal {
+  if (!caller.principal) throw unauthenticated();
+  return caller.principal;
+}
+
+export function createAuthService(deps: Deps, opts: AuthOptions) {
+  const { repo } = deps;
+  // How and why: auth-rate-limit.ts.
+  const throttle = createLoginThrottle({
+    windowMs: opts.loginWindowMs,
+    maxPerAccountAndAddress: opts.maxFailuresPerAccount,
+    maxPerAccount: opts.maxFailuresPerAccountAnywhere,
+    maxPerAddress: opts.maxFailuresPerIp,
+  });
 
   async function login(email: string, password: string, ctx: RequestContext) {
     const emailKey = email.trim().toLowerCase();
-    const acctKeys = [`${emailKey}|${ctx.ip ?? ''}`];
-    const ipKeys = [ctx.ip ?? 'unknown'];
-    const wait = Math.max(accountLimiter.retryAfterMs(acctKeys), ipLimiter.retryAfterMs(ipKeys));
+    const wait = throttle.retryAfterMs(emailKey, ctx.ip);
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       throw new AppError(
@@ -55,22 +67,19 @@ export function createAuthService(deps: { store: Store; audit: AuditService }, o
         { 'retry-after': String(seconds) },
       );
     }
-    const user = await db.selectFrom('users').selectAll().where('email', '=', emailKey).executeTakeFirst();
-    const ok = await verifyPassword(password, user?.password_hash ?? null);
+    const user = await deps.users.byEmailWithHash(emailKey);
+    const ok = await verifyPassword(password, user?.passwordHash ?? null);
     if (!user || !ok) {
-      accountLimiter.fail(acctKeys);
-      ipLimiter.fail(ipKeys);
+      throttle.fail(emailKey, ctx.ip);
       throw new AppError('invalid_credentials', 'The email or password is incorrect.');
     }
-    accountLimiter.succeed(acctKeys);
+    throttle.succeed(emailKey, ctx.ip);
     const sessionToken = randomToken();
     const csrfToken = randomToken(24);
     const now = Date.now();
     const expiresAt = new Date(now + opts.sessionTtlMs).toISOString();
     await deps.store.transaction(async (tx) => {
-      await tx
-        .insertInto('sessions')
-        .values({
+      await repo.insertSession(tx, {
           id_hash: sha256(sessionToken),
           user_id: user.id,
           csrf_token: csrfToken,
@@ -79,8 +88,7 @@ export function createAuthService(deps: { store: Store; audit: AuditService }, o
           last_seen_at: new Date(now).toISOString(),
           ip: ctx.ip,
           user_agent: ctx.userAgent?.slice(0, 500) ?? null,
-        })
-        .execute();
+      });
       await deps.audit.record(tx, { ...ctx, actorType: 'user', actorId: user.id }, {
         workspaceId: '',
         action: 'auth.login',
@@ -94,7 +102,7 @@ export function createAuthService(deps: { store: Store; audit: AuditService }, o
   async function logout(principal: Principal, ctx: RequestContext): Promise<void> {
     if (!principal.sessionIdHash) return;
     await deps.store.transaction(async (tx) => {
-      await tx.deleteFrom('sessions').where('id_hash', '=', principal.sessionIdHash!).execute();
+      await repo.deleteSession(principal.sessionIdHash!, tx);
       await deps.audit.record(tx, ctx, { workspaceId: '', action: 'auth.logout', targetType: 'user', targetId: principal.userId });
     });
   }
@@ -102,40 +110,37 @@ export function createAuthService(deps: { store: Store; audit: AuditService }, o
   /** Returns the principal for a session cookie, or throws session_expired/unauthenticated. */
   async function authenticateSession(sessionToken: string): Promise<Principal> {
     const idHash = sha256(sessionToken);
-    const s = await deps.store.read.selectFrom('sessions').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+    const s = await repo.session(idHash);
     if (!s) throw new AppError('unauthenticated', 'Your session is not valid. Sign in again.');
     const now = Date.now();
     const idleExpired = Date.parse(s.last_seen_at) + opts.sessionIdleMs < now;
     if (Date.parse(s.expires_at) <= now || idleExpired) {
-      await db.deleteFrom('sessions').where('id_hash', '=', idHash).execute();
+      await repo.deleteSession(idHash);
       throw new AppError('session_expired', 'Your session has expired. Sign in again.');
     }
     // Touch at most once a minute: a read must not cost a write each time.
     if (now - Date.parse(s.last_seen_at) > 60_000) {
-      await db.updateTable('sessions').set({ last_seen_at: new Date(now).toISOString() }).where('id_hash', '=', idHash).execute();
+      await repo.touchSession(idHash, new Date(now).toISOString());
     }
     return { userId: s.user_id, via: 'session', csrfToken: s.csrf_token, sessionIdHash: idHash, scopes: ['read', 'write'] };
   }
 
   async function authenticateToken(token: string): Promise<Principal> {
     if (!token.startsWith(TOKEN_PREFIX)) throw new AppError('unauthenticated', 'The API token is not valid.');
-    const t = await deps.store.read.selectFrom('api_tokens').selectAll().where('token_hash', '=', sha256(token)).executeTakeFirst();
+    const t = await repo.tokenByHash(sha256(token));
     if (!t || t.revoked_at) throw new AppError('unauthenticated', 'The API token is not valid or was revoked.');
     if (t.expires_at && Date.parse(t.expires_at) <= Date.now()) {
       throw new AppError('unauthenticated', 'The API token has expired. Create a new one.');
     }
     const now = Date.now();
     if (!t.last_used_at || now - Date.parse(t.last_used_at) > 60_000) {
-      await db.updateTable('api_tokens').set({ last_used_at: new Date(now).toISOString() }).where('id', '=', t.id).execute();
+      await repo.touchToken(t.id, new Date(now).toISOString());
     }
     return { userId: t.user_id, via: 'token', tokenId: t.id, scopes: JSON.parse(t.scopes) as TokenScope[] };
   }
 
-  async function createToken(
-    userId: string,
-    input: { name: string; scopes: TokenScope[]; expiresAt?: string | null },
-    ctx: RequestContext,
-  ) {
+  /** An API token for a user; the token is in this answer only. */
+  async function createToken(userId: string, input: { name: string; scopes: TokenScope[]; expiresAt?: string | null }, ctx: RequestContext) {
     if (input.expiresAt && Date.parse(input.expiresAt) <= Date.now()) {
       throw new AppError('validation_failed', 'expiresAt must be in the future.', { field: 'expiresAt' });
     }
@@ -153,7 +158,7 @@ export function createAuthService(deps: { store: Store; audit: AuditService }, o
       revoked_at: null,
     };
     await deps.store.transaction(async (tx) => {
-      await tx.insertInto('api_tokens').values(row).execute();
+      await repo.insertToken(tx, row);
       await deps.audit.record(tx, ctx, {
         workspaceId: '',
         action: 'token.create',
@@ -166,26 +171,32 @@ export function createAuthService(deps: { store: Store; audit: AuditService }, o
   }
 
   async function listTokens(userId: string) {
-    const rows = await db.selectFrom('api_tokens').selectAll().where('user_id', '=', userId).orderBy('created_at', 'desc').execute();
-    return rows.map(presentToken);
+    return (await repo.tokensOf(userId)).map(presentToken);
   }
 
   async function revokeToken(userId: string, tokenId: string, ctx: RequestContext): Promise<void> {
     await deps.store.transaction(async (tx) => {
-      const t = await tx.selectFrom('api_tokens').select(['id', 'revoked_at']).where('id', '=', tokenId).where('user_id', '=', userId).executeTakeFirst();
+      const t = await repo.tokenOf(tx, userId, tokenId);
       if (!t) throw new AppError('not_found', `API token '${tokenId}' was not found.`, { resource: 'api_token', id: tokenId });
       if (t.revoked_at) return;
-      await tx.updateTable('api_tokens').set({ revoked_at: nowIso() }).where('id', '=', tokenId).execute();
+      await repo.revokeToken(tx, tokenId);
       await deps.audit.record(tx, ctx, { workspaceId: '', action: 'token.revoke', targetType: 'api_token', targetId: tokenId });
     });
   }
 
-  async function purgeExpiredSessions(): Promise<number> {
-    const res = await db.deleteFrom('sessions').where('expires_at', '<=', nowIso()).executeTakeFirst();
-    return Number(res.numDeletedRows);
-  }
+  /** What a request may ask: sign in, and — signed in — sign out and manage one's own API tokens. */
+  const api = {
+    login: (email: string, password: string, ctx: RequestContext) => login(email, password, ctx),
+    logout: async (caller: Caller) => logout(principalOf(caller), caller.ctx),
+    tokens: async (caller: Caller) => ({ tokens: await listTokens(principalOf(caller).userId) }),
+    async createToken(caller: Caller, input: { name: string; scopes: TokenScope[]; expiresAt?: string | null }) {
+      const r = await createToken(principalOf(caller).userId, input, caller.ctx);
+      return { token: r.token, ...r.info };
+    },
+    revokeToken: async (caller: Caller, tokenId: string) => revokeToken(principalOf(caller).userId, tokenId, caller.ctx),
+  };
 
-  return { login, logout, authenticateSession, authenticateToken, createToken, listTokens, revokeToken, purgeExpiredSessions };
+  return { login, logout, authenticateSession, authenticateToken, createToken, listTokens, revokeToken, purgeExpiredSessions: repo.purgeExpiredSessions, api };
 }
 
 function presentToken(r: {
@@ -205,3 +216,4 @@ function presentToken(r: {
 }
 
 export type AuthService = ReturnType<typeof createAuthService>;
+export type AuthApi = AuthService['api'];

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Role } from '../../access/access-types.js';
-import { systemContext } from '../audit/audit-types.js';
+import { systemContext } from '../../context.js';
 import type { GroupsService } from '../groups/groups-service.js';
 import type { ProjectsService } from '../projects/projects-service.js';
 import type { WorkspacesService } from '../workspaces/workspaces-service.js';
@@ -16,7 +16,6 @@ import type { AssetsService } from '../assets/assets-service.js';
 import type { DataConnectionsService } from '../data-connections/data-connections-service.js';
 import type { QueriesService } from '../queries/queries-service.js';
 import type { SecretsService } from '../secrets/secrets-service.js';
-import type { Store } from '../../store/store.js';
 
 export const DEMO_USERS = [
   { email: 'admin@demo.local', name: 'Ada Admin', role: Role.admin },
@@ -30,11 +29,6 @@ export interface DemoResult {
   password: string;
   passwordGenerated: boolean;
   users: { email: string; role: string; id: string }[];
-}
-
-export async function isFreshDatabase(store: Store): Promise<boolean> {
-  const row = await store.db.selectFrom('workspaces').select('id').limit(1).executeTakeFirst();
-  return !row;
 }
 
 export async function seedDemo(

@@ -1,59 +1,36 @@
-import { z } from 'zod';
-import { WorkspaceAction } from '../../access/access-types.js';
-import { contextOf, requirePrincipal } from '../../http/http-auth.js';
-import { ConfirmFields, ConfirmQuery, IdParam, Name, WsParams, type ZApp } from '../../http/http-schemas.js';
-import type { Services } from '../../http/http-services.js';
-import { authorize } from '../authz/authz-service.js';
+/** Custom groups and their members: parse, call the groups service's `api`, present. */
+import { callerOf } from '../../http/http-auth.js';
+import { ConfirmQuery, errorResponses, ImpactResult, NoContent, WsParams, type ZApp } from '../../http/http-schemas.js';
+import type { GroupsApi } from './groups-service.js';
+import { AddGroupMembersBody, CustomGroup, GroupBody, GroupDetail, GroupInfo, GroupList, GroupParams, GroupPatch, RemoveGroupMembersBody } from './groups-schema.js';
 
-const GroupParams = z.strictObject({ ws: IdParam, groupId: IdParam });
-const GroupBody = z.strictObject({ name: Name, description: z.string().max(2000).optional() });
-const GroupPatch = z.strictObject({ name: Name.optional(), description: z.string().max(2000).optional() });
-const UserIds = z.array(IdParam).min(1).max(1000);
-
-export function registerGroupsRoutes(app: ZApp, s: Services): void {
+export function registerGroupsRoutes(app: ZApp, s: { groups: GroupsApi }): void {
   const tags = ['groups'];
-  const load = async (req: { principal: unknown; params: { ws: string } }, action: WorkspaceAction) => {
-    const p = requirePrincipal(req as never);
-    const ws = await s.workspaces.getForUser(req.params.ws, p.userId);
-    authorize(s.authz, p, action, { type: 'workspace', workspaceId: ws.id });
-    return ws;
-  };
 
-  app.get('/workspaces/:ws/groups', { schema: { tags, summary: 'Built-in and custom groups', params: WsParams } }, async (req) => {
-    const ws = await load(req, WorkspaceAction.view_members);
-    return s.groups.list(ws.id);
-  });
+  app.get('/workspaces/:ws/groups', { schema: { tags, summary: 'Built-in and custom groups', params: WsParams, response: { 200: GroupList, ...errorResponses } } }, async (req) => s.groups.list(callerOf(req), req.params.ws));
 
-  app.post('/workspaces/:ws/groups', { schema: { tags, summary: 'Create a custom group (admins)', params: WsParams, body: GroupBody } }, async (req, reply) => {
-    const ws = await load(req, WorkspaceAction.manage_groups);
-    return reply.status(201).send(await s.groups.create(ws.id, req.body, contextOf(req)));
-  });
+  app.post('/workspaces/:ws/groups', { schema: { tags, summary: 'Create a custom group (admins)', params: WsParams, body: GroupBody, response: { 201: CustomGroup, ...errorResponses } } }, async (req, reply) =>
+    reply.status(201).send(await s.groups.create(callerOf(req), req.params.ws, req.body)),
+  );
 
-  app.get('/workspaces/:ws/groups/:groupId', { schema: { tags, summary: 'A custom group and its members', params: GroupParams } }, async (req) => {
-    const ws = await load(req, WorkspaceAction.view_members);
-    const g = await s.groups.get(ws.id, req.params.groupId);
-    return { id: g.id, name: g.name, description: g.description, createdAt: g.created_at, members: await s.groups.members(ws.id, g.id) };
-  });
+  app.get('/workspaces/:ws/groups/:groupId', { schema: { tags, summary: 'A custom group and its members', params: GroupParams, response: { 200: GroupDetail, ...errorResponses } } }, async (req) =>
+    s.groups.get(callerOf(req), req.params.ws, req.params.groupId),
+  );
 
-  app.patch('/workspaces/:ws/groups/:groupId', { schema: { tags, summary: 'Rename or describe a group (admins)', params: GroupParams, body: GroupPatch } }, async (req) => {
-    const ws = await load(req, WorkspaceAction.manage_groups);
-    const g = await s.groups.update(ws.id, req.params.groupId, req.body, contextOf(req));
-    return { id: g.id, name: g.name, description: g.description, createdAt: g.created_at };
-  });
+  app.patch('/workspaces/:ws/groups/:groupId', { schema: { tags, summary: 'Rename or describe a group (admins)', params: GroupParams, body: GroupPatch, response: { 200: GroupInfo, ...errorResponses } } }, async (req) =>
+    s.groups.update(callerOf(req), req.params.ws, req.params.groupId, req.body),
+  );
 
-  app.delete('/workspaces/:ws/groups/:groupId', { schema: { tags, summary: 'Delete a group (previews downgrades; needs ?confirm=true when any)', params: GroupParams, querystring: ConfirmQuery } }, async (req) => {
-    const ws = await load(req, WorkspaceAction.manage_groups);
-    return s.groups.remove(ws.id, req.params.groupId, { confirm: req.query.confirm === 'true', dryRun: req.query.dryRun === 'true' }, contextOf(req));
-  });
+  app.delete('/workspaces/:ws/groups/:groupId', { schema: { tags, summary: 'Delete a group (previews downgrades; needs ?confirm=true when any)', params: GroupParams, querystring: ConfirmQuery, response: { 200: ImpactResult, ...errorResponses } } }, async (req) =>
+    s.groups.remove(callerOf(req), req.params.ws, req.params.groupId, { confirm: req.query.confirm === 'true', dryRun: req.query.dryRun === 'true' }),
+  );
 
-  app.post('/workspaces/:ws/groups/:groupId/members', { schema: { tags, summary: 'Add members to a group (admins)', params: GroupParams, body: z.strictObject({ userIds: UserIds }) } }, async (req, reply) => {
-    const ws = await load(req, WorkspaceAction.manage_groups);
-    await s.groups.addMembers(ws.id, req.params.groupId, req.body.userIds, contextOf(req));
+  app.post('/workspaces/:ws/groups/:groupId/members', { schema: { tags, summary: 'Add members to a group (admins)', params: GroupParams, body: AddGroupMembersBody, response: { 204: NoContent, ...errorResponses } } }, async (req, reply) => {
+    await s.groups.addMembers(callerOf(req), req.params.ws, req.params.groupId, req.body.userIds);
     return reply.status(204).send();
   });
 
-  app.post('/workspaces/:ws/groups/:groupId/members/remove', { schema: { tags, summary: 'Remove members from a group (previews downgrades; needs confirm when any)', params: GroupParams, body: z.strictObject({ userIds: UserIds, ...ConfirmFields }) } }, async (req) => {
-    const ws = await load(req, WorkspaceAction.manage_groups);
-    return s.groups.removeMembers(ws.id, req.params.groupId, req.body.userIds, { confirm: !!req.body.confirm, dryRun: !!req.body.dryRun }, contextOf(req));
-  });
+  app.post('/workspaces/:ws/groups/:groupId/members/remove', { schema: { tags, summary: 'Remove members from a group (previews downgrades; needs confirm when any)', params: GroupParams, body: RemoveGroupMembersBody, response: { 200: ImpactResult, ...errorResponses } } }, async (req) =>
+    s.groups.removeMembers(callerOf(req), req.params.ws, req.params.groupId, req.body.userIds, { confirm: !!req.body.confirm, dryRun: !!req.body.dryRun }),
+  );
 }

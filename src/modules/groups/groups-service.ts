@@ -2,15 +2,20 @@
  * Custom groups and their members (admins only). The built-in groups (workspace,
  * workspace-guests, public) are derived from roles and are listed, never stored or edited.
  * Removing members can drop levels (rule 7): preview, then `confirm`.
+ * Top level: trusted operations (demo, tests); `api`: what a request may ask, authorized.
  */
+import { WorkspaceAction } from '../../access/access-types.js';
+import type { Caller, RequestContext } from '../../context.js';
 import { AppError, notFound } from '../../errors.js';
-import { newId, nowIso } from '../../ids.js';
-import type { Store } from '../../store/store.js';
+import { newId } from '../../ids.js';
+import type { DbOrTx, Store } from '../../store/store.js';
 import type { AuditService } from '../audit/audit-service.js';
-import type { RequestContext } from '../audit/audit-types.js';
+import { type ConfirmOptions, confirmDrops, presentImpact } from '../authz/authz-confirm.js';
+import type { AuthzPolicies } from '../authz/authz-policies.js';
 import type { AuthzService } from '../authz/authz-service.js';
-import { presentImpact } from '../authz/authz-impact.js';
-import { confirmationRequired } from '../workspaces/workspaces-service.js';
+import type { UsersRepository } from '../users/users-repository.js';
+import type { WorkspacesService } from '../workspaces/workspaces-service.js';
+import type { GroupsRepository } from './groups-repository.js';
 
 export const BUILTIN_GROUPS = [
   { id: 'workspace', name: 'Workspace', description: 'All admins, editors and viewers (not guests).' },
@@ -18,75 +23,83 @@ export const BUILTIN_GROUPS = [
   { id: 'public', name: 'Public', description: 'Everyone, including visitors of projects shared to the web.' },
 ] as const;
 
-type Deps = { store: Store; audit: AuditService; authz: AuthzService };
+/**
+ * What deleting a group needs of the modules above this one (projects hold group grants, assets
+ * list groups with access): declared here, wired by main.ts, so this module does not import them.
+ */
+export interface GroupCascade {
+  projects: { deleteGroupGrants(tx: DbOrTx, groupId: string): Promise<void> };
+  assets: { removeGroupFromAccess(tx: DbOrTx, wsId: string, groupId: string): Promise<void> };
+}
+
+type Deps = GroupCascade & {
+  store: Pick<Store, 'transaction'>;
+  repo: GroupsRepository;
+  users: Pick<UsersRepository, 'byIds'>;
+  audit: Pick<AuditService, 'record'>;
+  authz: Pick<AuthzService, 'commit'>;
+  policies: Pick<AuthzPolicies, 'assertWorkspace' | 'role' | 'preview'>;
+  workspaces: Pick<WorkspacesService, 'resolve'>;
+};
 
 export function createGroupsService(deps: Deps) {
-  const { db } = deps.store;
+  const { repo } = deps;
 
   async function get(wsId: string, groupId: string) {
-    const g = await db.selectFrom('groups').selectAll().where('id', '=', groupId).where('workspace_id', '=', wsId).executeTakeFirst();
+    const g = await repo.get(wsId, groupId);
     if (!g) throw notFound('Group', groupId);
     return g;
   }
 
   async function list(wsId: string) {
-    const groups = await db.selectFrom('groups').selectAll().where('workspace_id', '=', wsId).orderBy('name_key').execute();
-    const counts = await db
-      .selectFrom('group_members')
-      .innerJoin('groups', 'groups.id', 'group_members.group_id')
-      .select(['group_members.group_id', db.fn.countAll<number>().as('n')])
-      .where('groups.workspace_id', '=', wsId)
-      .groupBy('group_members.group_id')
-      .execute();
-    const byId = new Map(counts.map((c) => [c.group_id, Number(c.n)]));
+    const [groups, counts] = await Promise.all([repo.list(wsId), repo.memberCounts(wsId)]);
     return {
       builtin: BUILTIN_GROUPS.map((b) => ({ ...b, builtin: true as const })),
-      custom: groups.map((g) => ({ id: g.id, name: g.name, description: g.description, builtin: false as const, memberCount: byId.get(g.id) ?? 0, createdAt: g.created_at })),
+      custom: groups.map((g) => ({ id: g.id, name: g.name, description: g.description, builtin: false as const, memberCount: counts.get(g.id) ?? 0, createdAt: g.created_at })),
     };
   }
 
   async function members(wsId: string, groupId: string) {
     await get(wsId, groupId);
-    const rows = await db
-      .selectFrom('group_members')
-      .innerJoin('users', 'users.id', 'group_members.user_id')
-      .select(['users.id', 'users.email', 'users.name', 'group_members.created_at'])
-      .where('group_members.group_id', '=', groupId)
-      .orderBy('users.email')
-      .execute();
-    return rows.map((r) => ({ userId: r.id, email: r.email, name: r.name, addedAt: r.created_at }));
+    const rows = await repo.members(groupId);
+    const users = await deps.users.byIds(rows.map((r) => r.userId));
+    return rows
+      .filter((r) => users.has(r.userId))
+      .map((r) => ({ userId: r.userId, email: users.get(r.userId)!.email, name: users.get(r.userId)!.name, addedAt: r.addedAt }))
+      .sort((a, b) => (a.email < b.email ? -1 : a.email > b.email ? 1 : 0));
   }
 
   async function create(wsId: string, input: { name: string; description?: string }, ctx: RequestContext) {
-    const nameKey = input.name.trim().toLowerCase();
+    const name = input.name.trim();
+    const nameKey = name.toLowerCase();
     if (BUILTIN_GROUPS.some((b) => b.id === nameKey || b.name.toLowerCase() === nameKey)) {
       throw new AppError('already_exists', `'${input.name}' is the name of a built-in group; choose another name.`, { field: 'name' });
     }
     const id = newId('grp');
-    const version = await deps.store.transaction(async (tx) => {
-      const clash = await tx.selectFrom('groups').select('id').where('workspace_id', '=', wsId).where('name_key', '=', nameKey).executeTakeFirst();
-      if (clash) throw new AppError('already_exists', `A group named '${input.name.trim()}' already exists.`, { field: 'name', id: clash.id });
-      await tx.insertInto('groups').values({ id, workspace_id: wsId, name: input.name.trim(), name_key: nameKey, description: input.description ?? '', created_at: nowIso() }).execute();
-      await deps.audit.record(tx, ctx, { workspaceId: wsId, action: 'group.create', targetType: 'group', targetId: id, details: { name: input.name.trim() } });
-      return deps.authz.bump(tx);
-    });
-    deps.authz.applyCommitted(version, (idx) => idx.addGroup({ id, workspaceId: wsId }));
-    return { id, name: input.name.trim(), description: input.description ?? '', builtin: false as const, memberCount: 0 };
+    await deps.authz.commit(
+      async (tx) => {
+        const clash = await repo.nameClash(tx, wsId, nameKey);
+        if (clash) throw new AppError('already_exists', `A group named '${name}' already exists.`, { field: 'name', id: clash });
+        await repo.insert(tx, { id, workspaceId: wsId, name, description: input.description ?? '' });
+        await deps.audit.record(tx, ctx, { workspaceId: wsId, action: 'group.create', targetType: 'group', targetId: id, details: { name } });
+      },
+      (facts) => facts.addGroup({ id, workspaceId: wsId }),
+    );
+    return { id, name, description: input.description ?? '', builtin: false as const, memberCount: 0 };
   }
 
   async function update(wsId: string, groupId: string, patch: { name?: string; description?: string }, ctx: RequestContext) {
     await get(wsId, groupId);
     await deps.store.transaction(async (tx) => {
-      const set: Record<string, string> = {};
+      const set: { name?: string; name_key?: string; description?: string } = {};
       if (patch.name) {
         const nameKey = patch.name.trim().toLowerCase();
-        const clash = await tx.selectFrom('groups').select('id').where('workspace_id', '=', wsId).where('name_key', '=', nameKey).where('id', '!=', groupId).executeTakeFirst();
-        if (clash) throw new AppError('already_exists', `A group named '${patch.name.trim()}' already exists.`, { field: 'name' });
+        if (await repo.nameClash(tx, wsId, nameKey, groupId)) throw new AppError('already_exists', `A group named '${patch.name.trim()}' already exists.`, { field: 'name' });
         set.name = patch.name.trim();
         set.name_key = nameKey;
       }
       if (patch.description !== undefined) set.description = patch.description;
-      if (Object.keys(set).length) await tx.updateTable('groups').set(set).where('id', '=', groupId).execute();
+      await repo.update(tx, groupId, set);
       await deps.audit.record(tx, ctx, { workspaceId: wsId, action: 'group.update', targetType: 'group', targetId: groupId, details: { ...patch } });
     });
     return get(wsId, groupId);
@@ -94,57 +107,80 @@ export function createGroupsService(deps: Deps) {
 
   async function addMembers(wsId: string, groupId: string, userIds: string[], ctx: RequestContext) {
     await get(wsId, groupId);
-    const idx = deps.authz.index;
-    const notMembers = userIds.filter((u) => !idx.roleIn(u, wsId));
+    const notMembers = userIds.filter((u) => !deps.policies.role(u, wsId));
     if (notMembers.length) throw new AppError('validation_failed', 'Only members of the workspace can join its groups.', { notMembers });
-    const version = await deps.store.transaction(async (tx) => {
-      const now = nowIso();
-      for (const u of new Set(userIds)) {
-        await tx.insertInto('group_members').values({ group_id: groupId, user_id: u, created_at: now }).onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing()).execute();
-      }
-      await deps.audit.record(tx, ctx, { workspaceId: wsId, action: 'group.members_add', targetType: 'group', targetId: groupId, details: { userIds: [...new Set(userIds)] } });
-      return deps.authz.bump(tx);
-    });
-    deps.authz.applyCommitted(version, (i) => userIds.forEach((u) => i.addGroupMember(groupId, u)));
+    const unique = [...new Set(userIds)];
+    await deps.authz.commit(
+      async (tx) => {
+        await repo.addMembers(tx, groupId, unique);
+        await deps.audit.record(tx, ctx, { workspaceId: wsId, action: 'group.members_add', targetType: 'group', targetId: groupId, details: { userIds: unique } });
+      },
+      (facts) => unique.forEach((u) => facts.addGroupMember(groupId, u)),
+    );
   }
 
-  async function removeMembers(wsId: string, groupId: string, userIds: string[], opts: { confirm: boolean; dryRun: boolean }, ctx: RequestContext) {
+  async function removeMembers(wsId: string, groupId: string, userIds: string[], opts: ConfirmOptions, ctx: RequestContext) {
     await get(wsId, groupId);
-    const impact = deps.authz.index.previewRemoveGroupMembers(groupId, userIds);
-    if (opts.dryRun) return { applied: false, impact: presentImpact(impact) };
-    if (impact.length && !opts.confirm) throw confirmationRequired('Removing these members', impact);
-    const version = await deps.store.transaction(async (tx) => {
-      await tx.deleteFrom('group_members').where('group_id', '=', groupId).where('user_id', 'in', userIds).execute();
-      await deps.audit.record(tx, ctx, { workspaceId: wsId, action: 'group.members_remove', targetType: 'group', targetId: groupId, details: { userIds, downgrades: impact.length } });
-      return deps.authz.bump(tx);
+    const impact = deps.policies.preview.removeGroupMembers(groupId, userIds);
+    return confirmDrops(opts, 'Removing these members', impact, async () => {
+      await deps.authz.commit(
+        async (tx) => {
+          await repo.removeMembers(tx, groupId, userIds);
+          await deps.audit.record(tx, ctx, { workspaceId: wsId, action: 'group.members_remove', targetType: 'group', targetId: groupId, details: { userIds, downgrades: impact.length } });
+        },
+        (facts) => userIds.forEach((u) => facts.removeGroupMember(groupId, u)),
+      );
+      return { applied: true, impact: presentImpact(impact) };
     });
-    deps.authz.applyCommitted(version, (i) => userIds.forEach((u) => i.removeGroupMember(groupId, u)));
-    return { applied: true, impact: presentImpact(impact) };
   }
 
-  async function remove(wsId: string, groupId: string, opts: { confirm: boolean; dryRun: boolean }, ctx: RequestContext) {
+  async function remove(wsId: string, groupId: string, opts: ConfirmOptions, ctx: RequestContext) {
     const g = await get(wsId, groupId);
-    const memberIds = (await db.selectFrom('group_members').select('user_id').where('group_id', '=', groupId).execute()).map((r) => r.user_id);
+    const memberIds = (await repo.members(groupId)).map((m) => m.userId);
     // Deleting a group removes everyone from it at once: the same preview as removing them all.
-    const impact = deps.authz.index.previewRemoveGroupMembers(groupId, memberIds);
-    if (opts.dryRun) return { applied: false, impact: presentImpact(impact) };
-    if (impact.length && !opts.confirm) throw confirmationRequired('Deleting this group', impact);
-    const version = await deps.store.transaction(async (tx) => {
-      await tx.deleteFrom('project_grants').where('subject_type', '=', 'group').where('subject_id', '=', groupId).execute();
-      await tx.deleteFrom('groups').where('id', '=', groupId).execute();
-      const assets = await tx.selectFrom('assets').select(['id', 'access']).where('workspace_id', '=', wsId).where('access', 'like', `%${groupId}%`).execute();
-      for (const a of assets) {
-        const access = (JSON.parse(a.access) as string[]).filter((x) => x !== groupId);
-        await tx.updateTable('assets').set({ access: JSON.stringify(access), updated_at: nowIso() }).where('id', '=', a.id).execute();
-      }
-      await deps.audit.record(tx, ctx, { workspaceId: wsId, action: 'group.delete', targetType: 'group', targetId: groupId, details: { name: g.name, members: memberIds.length } });
-      return deps.authz.bump(tx);
+    const impact = deps.policies.preview.removeGroupMembers(groupId, memberIds);
+    return confirmDrops(opts, 'Deleting this group', impact, async () => {
+      await deps.authz.commit(
+        async (tx) => {
+          await deps.projects.deleteGroupGrants(tx, groupId);
+          await repo.delete(tx, groupId);
+          await deps.assets.removeGroupFromAccess(tx, wsId, groupId);
+          await deps.audit.record(tx, ctx, { workspaceId: wsId, action: 'group.delete', targetType: 'group', targetId: groupId, details: { name: g.name, members: memberIds.length } });
+        },
+        (facts) => facts.removeGroup(groupId),
+      );
+      return { applied: true, impact: presentImpact(impact) };
     });
-    deps.authz.applyCommitted(version, (i) => i.removeGroup(groupId));
-    return { applied: true, impact: presentImpact(impact) };
   }
 
-  return { get, list, members, create, update, addMembers, removeMembers, remove };
+  /** A workspace the caller may do `action` in. */
+  async function workspaceFor(caller: Caller, ref: string, action: WorkspaceAction) {
+    const ws = await deps.workspaces.resolve(caller, ref);
+    deps.policies.assertWorkspace(caller, ws.id, action);
+    return ws;
+  }
+  const present = (g: { id: string; name: string; description: string; created_at: string }) => ({ id: g.id, name: g.name, description: g.description, createdAt: g.created_at });
+
+  const api = {
+    list: async (caller: Caller, ref: string) => list((await workspaceFor(caller, ref, WorkspaceAction.view_members)).id),
+    create: async (caller: Caller, ref: string, input: { name: string; description?: string }) => create((await workspaceFor(caller, ref, WorkspaceAction.manage_groups)).id, input, caller.ctx),
+    async get(caller: Caller, ref: string, groupId: string) {
+      const ws = await workspaceFor(caller, ref, WorkspaceAction.view_members);
+      const g = await get(ws.id, groupId);
+      return { ...present(g), members: await members(ws.id, g.id) };
+    },
+    async update(caller: Caller, ref: string, groupId: string, patch: { name?: string; description?: string }) {
+      const ws = await workspaceFor(caller, ref, WorkspaceAction.manage_groups);
+      return present(await update(ws.id, groupId, patch, caller.ctx));
+    },
+    remove: async (caller: Caller, ref: string, groupId: string, opts: ConfirmOptions) => remove((await workspaceFor(caller, ref, WorkspaceAction.manage_groups)).id, groupId, opts, caller.ctx),
+    addMembers: async (caller: Caller, ref: string, groupId: string, userIds: string[]) => addMembers((await workspaceFor(caller, ref, WorkspaceAction.manage_groups)).id, groupId, userIds, caller.ctx),
+    removeMembers: async (caller: Caller, ref: string, groupId: string, userIds: string[], opts: ConfirmOptions) =>
+      removeMembers((await workspaceFor(caller, ref, WorkspaceAction.manage_groups)).id, groupId, userIds, opts, caller.ctx),
+  };
+
+  return { get, list, members, create, update, addMembers, removeMembers, remove, api };
 }
 
 export type GroupsService = ReturnType<typeof createGroupsService>;
+export type GroupsApi = GroupsService['api'];

@@ -4,16 +4,21 @@
  * project's viewers. Running queries can be cancelled by id; a cancel or a client disconnect
  * stops the query in the database.
  */
+import { ProjectAction } from '../../access/access-types.js';
 import type { QueryEvent } from '../../connectors/sql/sql-connector.js';
-import { SqlConnectorError } from '../../connectors/sql/sql-errors.js';
+import { type Caller, userContext } from '../../context.js';
 import { AppError, notFound } from '../../errors.js';
 import { newId, nowIso } from '../../ids.js';
-import type { Store } from '../../store/store.js';
-import type { AuditWriter } from '../audit/audit-writer.js';
+import type { GroupCommit } from '../../store/store-group-commit.js';
 import type { AssetRow, AssetsService } from '../assets/assets-service.js';
-import type { AuthzService } from '../authz/authz-service.js';
+import type { AuditWrite } from '../audit/audit-service.js';
+import type { AuthzPolicies } from '../authz/authz-policies.js';
+import { queryErrorOf } from '../data-connections/data-connections-errors.js';
 import type { DataConnectionsService } from '../data-connections/data-connections-service.js';
-import type { ProjectRow } from '../projects/projects-service.js';
+import type { ProjectFilesService } from '../project-files/project-files-service.js';
+import type { ProjectRow, ProjectsService } from '../projects/projects-service.js';
+import type { WorkspacesService } from '../workspaces/workspaces-service.js';
+import { type QueriesRepository, type QueryStatus, statusOfError } from './queries-repository.js';
 
 /** How long a query may take to produce its first event and still fail as a plain HTTP error. */
 export const EARLY_ERROR_WINDOW_MS = 250;
@@ -33,7 +38,18 @@ export interface RunInput {
   timeoutMs?: number;
 }
 
-type Deps = { store: Store; authz: AuthzService; assets: AssetsService; connections: DataConnectionsService; auditWriter: AuditWriter };
+type Deps = {
+  repo: QueriesRepository;
+  assets: Pick<AssetsService, 'get'>;
+  projects: Pick<ProjectsService, 'load'>;
+  workspaces: Pick<WorkspacesService, 'defaultConnectionId'>;
+  connections: Pick<DataConnectionsService, 'connectorFor'>;
+  /** A DuckDB cell reads its project's files (only that project's, read-only). */
+  files: Pick<ProjectFilesService, 'sqlRoot'>;
+  policies: Pick<AuthzPolicies, 'canSeeAsset' | 'mayNameAsset' | 'assertRunQuery'>;
+  /** stored results share the store's group commit with audit events */
+  commits: Pick<GroupCommit<AuditWrite>, 'submit'>;
+};
 
 /** What goes over the wire, one JSON object per line. */
 export type QueryStreamEvent =
@@ -43,28 +59,20 @@ export type QueryStreamEvent =
   | { type: 'error'; error: { code: string; message: string; details: Record<string, unknown> } };
 
 export function createQueriesService(deps: Deps, limits: QueryLimits) {
-  const { db } = deps.store;
+  const { repo, policies } = deps;
   const running = new Map<string, { projectId: string; userId: string; controller: AbortController }>();
 
   /** Picks the connection (named, or the default) and checks rule 5 for the caller. */
   async function resolveConnection(project: ProjectRow, userId: string, connectionId?: string): Promise<AssetRow> {
     let id = connectionId;
     if (!id) {
-      id = (await deps.assets.defaultConnectionId(project.workspaceId)) ?? undefined;
+      id = (await deps.workspaces.defaultConnectionId(project.workspaceId)) ?? undefined;
       if (!id) throw new AppError('no_default_connection', 'This workspace has no default data connection: name one with connectionId, or ask an admin to set a default.', { field: 'connectionId' });
     }
     const a = await deps.assets.get(id, 'data_connection').catch(() => null);
-    if (!a || a.workspaceId !== project.workspaceId || !deps.assets.canSeeRow(userId, a)) throw notFound('Data connection', id);
+    if (!a || a.workspaceId !== project.workspaceId || !policies.canSeeAsset(userId, a)) throw notFound('Data connection', id);
     if (a.projectId && a.projectId !== project.id) throw notFound('Data connection', id);
-    const idx = deps.authz.index;
-    const isDefault = !connectionId;
-    const imported = idx.imports(project.id).includes(a.id);
-    if (!imported && !isDefault) {
-      throw new AppError('validation_failed', `'${a.name}' is not used by this project: import it first (POST /projects/{p}/imports).`, { field: 'connectionId' });
-    }
-    if (!idx.canUse(userId, project.id, a.id)) {
-      throw new AppError('forbidden', `Running queries with '${a.name}' needs can_edit on the project and access to the connection.`, { action: 'run_query', connectionId: a.id });
-    }
+    policies.assertRunQuery(userId, project, a, { isDefault: !connectionId });
     return a;
   }
 
@@ -73,9 +81,9 @@ export function createQueriesService(deps: Deps, limits: QueryLimits) {
    * known, so connection failures surface as ordinary HTTP errors; the rest streams after.
    */
   async function start(project: ProjectRow, userId: string, input: RunInput, clientSignal: AbortSignal) {
-    const clientContext = { actorType: 'user' as const, actorId: userId, ip: null, userAgent: null, requestId: null };
+    const clientContext = userContext(userId);
     const conn = await resolveConnection(project, userId, input.connectionId);
-    const { connector, readOnly } = await deps.connections.connectorFor(conn);
+    const { connector, readOnly } = await deps.connections.connectorFor(conn, { id: project.id, filesDir: () => deps.files.sqlRoot(project.id) });
     const queryId = newId('qry');
     const controller = new AbortController();
     const onClientAbort = () => controller.abort();
@@ -99,7 +107,7 @@ export function createQueriesService(deps: Deps, limits: QueryLimits) {
     };
 
     /** Stores the result; shares a group commit with concurrent writers, resolves when durable. */
-    async function save(status: 'succeeded' | 'failed' | 'cancelled', truncated: boolean, error: Record<string, unknown> | null) {
+    async function save(status: QueryStatus, truncated: boolean, error: Record<string, unknown> | null) {
       const row = {
           id: queryId,
           project_id: project.id,
@@ -117,7 +125,7 @@ export function createQueriesService(deps: Deps, limits: QueryLimits) {
           created_by: userId,
           created_at: nowIso(),
         };
-      await deps.auditWriter.append(clientContext, null, { key: `query:${queryId}`, run: (tx) => tx.insertInto('query_results').values(row).execute().then(() => undefined) });
+      await deps.commits.submit(null, { key: `query:${queryId}`, run: (tx) => repo.insert(tx, row) });
     }
 
     const keep = (rows: unknown[][]) => {
@@ -134,10 +142,7 @@ export function createQueriesService(deps: Deps, limits: QueryLimits) {
       }
     };
 
-    const errorOf = (e: unknown) => {
-      if (e instanceof SqlConnectorError) return e.toJSON() as { code: string; message: string; details: Record<string, unknown> };
-      return { code: 'internal', message: 'The query failed unexpectedly.', details: {} };
-    };
+    const errorOf = queryErrorOf;
 
     // Wait briefly for the first event: a failure that quick (bad SQL, wrong password) becomes
     // an ordinary HTTP error. A slow start streams at once instead, so the client learns the
@@ -153,7 +158,7 @@ export function createQueriesService(deps: Deps, limits: QueryLimits) {
     if (early && !early.ok) {
       cleanup();
       const err = errorOf(early.error);
-      await save(err.code === 'cancelled' ? 'cancelled' : 'failed', false, err).catch(() => {});
+      await save(statusOfError(err.code), false, err).catch(() => {});
       throw early.error;
     }
 
@@ -179,7 +184,7 @@ export function createQueriesService(deps: Deps, limits: QueryLimits) {
         }
       } catch (e) {
         const err = errorOf(e);
-        await save(err.code === 'cancelled' ? 'cancelled' : 'failed', false, err).catch(() => {});
+        await save(statusOfError(err.code), false, err).catch(() => {});
         yield { type: 'error', error: err };
       } finally {
         cleanup();
@@ -200,20 +205,28 @@ export function createQueriesService(deps: Deps, limits: QueryLimits) {
     return true;
   }
 
-  async function list(project: ProjectRow, limit = 50) {
-    const rows = await db
-      .selectFrom('query_results')
-      .select(['id', 'connection_id', 'connection_name', 'sql', 'status', 'row_count', 'stored_row_count', 'truncated', 'duration_ms', 'created_by', 'created_at'])
-      .where('project_id', '=', project.id)
-      .orderBy('created_at', 'desc')
-      .limit(limit)
-      .execute();
+  /**
+   * Rule 6: a stored result is readable by anyone who can view the project; rule 2: the
+   * connection's name only for those who may name it (its id stays, so the console can link it).
+   */
+  async function connectionNameFor(userId: string | null | undefined, project: ProjectRow, connectionId: string | null, stored: string): Promise<string | null> {
+    // A trusted caller (no user given) gets the name stored with the result.
+    if (userId === undefined) return stored;
+    if (!connectionId) return null;
+    const a = await deps.assets.get(connectionId).catch(() => null);
+    return a && policies.mayNameAsset(userId, a, project.id) ? a.name : null;
+  }
+
+  async function list(project: ProjectRow, userId?: string | null, limit = 50) {
+    const rows = await repo.list(project.id, limit);
+    const names = new Map<string | null, string | null>();
+    for (const r of rows) if (!names.has(r.connection_id)) names.set(r.connection_id, await connectionNameFor(userId, project, r.connection_id, r.connection_name));
     return rows.map((r) => ({
       id: r.id,
       connectionId: r.connection_id,
-      connectionName: r.connection_name,
+      connectionName: names.get(r.connection_id) ?? null,
       sql: r.sql,
-      status: r.status,
+      status: r.status as QueryStatus,
       rowCount: Number(r.row_count),
       storedRows: Number(r.stored_row_count),
       truncated: Number(r.truncated) === 1,
@@ -223,16 +236,15 @@ export function createQueriesService(deps: Deps, limits: QueryLimits) {
     }));
   }
 
-  /** A stored result (rule 6: readable by anyone who can view the project). */
-  async function get(project: ProjectRow, queryId: string) {
-    const r = await db.selectFrom('query_results').selectAll().where('id', '=', queryId).where('project_id', '=', project.id).executeTakeFirst();
+  async function get(project: ProjectRow, queryId: string, userId?: string | null) {
+    const r = await repo.get(project.id, queryId);
     if (!r) throw notFound('Query result', queryId);
     return {
       id: r.id,
       connectionId: r.connection_id,
-      connectionName: r.connection_name,
+      connectionName: await connectionNameFor(userId, project, r.connection_id, r.connection_name),
       sql: r.sql,
-      status: r.status,
+      status: r.status as QueryStatus,
       columns: JSON.parse(r.columns) as { name: string; type: string }[],
       rows: JSON.parse(r.rows) as unknown[][],
       rowCount: Number(r.row_count),
@@ -245,7 +257,25 @@ export function createQueriesService(deps: Deps, limits: QueryLimits) {
     };
   }
 
-  return { resolveConnection, start, cancel, list, get, runningCount: () => running.size };
+  const userOf = (caller: Caller) => caller.principal?.userId ?? null;
+
+  const api = {
+    /** Runs a SQL cell for the caller (can_edit, then rule 5 on the connection). */
+    async run(caller: Caller, projectId: string, input: RunInput, clientSignal: AbortSignal) {
+      const project = await deps.projects.load(caller, projectId, ProjectAction.edit);
+      return start(project, caller.principal!.userId, input, clientSignal);
+    },
+    async cancel(caller: Caller, projectId: string, queryId: string) {
+      const project = await deps.projects.load(caller, projectId, ProjectAction.edit);
+      if (!cancel(project, queryId)) throw new AppError('not_found', `No running query '${queryId}' in this project (it may have finished).`, { resource: 'query' });
+      return { cancelled: true as const };
+    },
+    list: async (caller: Caller, projectId: string) => ({ queries: await list(await deps.projects.load(caller, projectId, ProjectAction.view_results), userOf(caller)) }),
+    get: async (caller: Caller, projectId: string, queryId: string) => get(await deps.projects.load(caller, projectId, ProjectAction.view_results), queryId, userOf(caller)),
+  };
+
+  return { resolveConnection, start, cancel, list, get, runningCount: () => running.size, api };
 }
 
 export type QueriesService = ReturnType<typeof createQueriesService>;
+export type QueriesApi = QueriesService['api'];

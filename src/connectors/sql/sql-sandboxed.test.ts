@@ -9,13 +9,13 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSqlConnector } from '../connectors/sql/sql-connector.js';
-import { assertCode, collect, failure, limits, opts } from '../connectors/sql/sql-test-support.js';
-import { sandboxAvailable } from './sandbox-bwrap.js';
-import type { Reply } from './sandbox-sql-protocol.js';
-import { SqlWorkerPool } from './sandbox-sql-pool.js';
-import { type SandboxedSqlConnector, createSandboxedSqlConnector } from './sandbox-sql.js';
-import { isGone, processesOfUid } from './sandbox-test-support.js';
+import { createSqlConnector } from './sql-connector.js';
+import { assertCode, collect, failure, limits, opts } from './sql-test-support.js';
+import { sandboxAvailable } from '../../sandbox/sandbox-bwrap.js';
+import type { Reply } from '../../sandbox/sandbox-sql-protocol.js';
+import { SqlWorkerPool } from '../../sandbox/sandbox-sql-pool.js';
+import { type SandboxedSqlConnector, createSandboxedSqlConnector } from './sql-sandboxed.js';
+import { isGone, processesOfUid } from '../../sandbox/sandbox-test-support.js';
 
 let root: string;
 let dataDir: string;
@@ -161,8 +161,8 @@ describe('SQLite worker sandbox', () => {
     const big = createSandboxedSqlConnector({ engine: 'sqlite', file: warehouse, limits: { ...limits(), sandbox: { maxOutputBytes: 1_000_000 } }, filter: () => {} });
     try {
       const e = await failure(() => collect(big.query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 100000) SELECT x, hex(randomblob(100)) FROM c", opts({ readOnly: true, maxRows: 1e6 }))));
-      assertCode(e, 'query_error');
-      expect(e.dbCode).toBe('output_limit');
+      assertCode(e, 'resource_limit');
+      expect(e.limit).toBe('output');
     } finally {
       await big.close();
     }
@@ -170,8 +170,8 @@ describe('SQLite worker sandbox', () => {
     try {
       // ~900 MB of text (under SQLite's own 1e9 length limit) does not fit in what node leaves.
       const e = await failure(() => collect(small.query("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM c LIMIT 9000) SELECT length(group_concat(hex(zeroblob(50000)))) FROM c", opts({ readOnly: true, timeoutMs: 30_000 }))));
-      assertCode(e, 'query_error');
-      expect(e.dbCode).toBe('memory_limit');
+      assertCode(e, 'resource_limit');
+      expect(e.limit).toBe('memory');
     } finally {
       await small.close();
     }
@@ -235,8 +235,8 @@ describe('DuckDB worker sandbox', () => {
     const c = createSandboxedSqlConnector({ engine: 'duckdb', file: ':memory:', limits: { ...limits(), sandbox: { duckdbMemoryLimitMb: 64 } }, filter: () => {} });
     try {
       const e = await failure(() => collect(c.query('SELECT list(range) FROM range(50000000)', opts({ timeoutMs: 30_000 }))));
-      assertCode(e, 'query_error');
-      expect(e.dbCode).toBe('memory_limit');
+      assertCode(e, 'resource_limit');
+      expect(e.limit).toBe('memory');
     } finally {
       await c.close();
     }
