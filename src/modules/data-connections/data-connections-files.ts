@@ -19,6 +19,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SqlType } from '../../connectors/sql/sql-connector.js';
 import { AppError } from '../../errors.js';
+import { createEmptyDuckdbFile } from '../../sandbox/sandbox-sql-create.js';
 
 export interface ConnectionFilesOptions {
   /** ATRIUM_FILES_DIR */
@@ -127,13 +128,8 @@ export function createConnectionFiles(opts: ConnectionFilesOptions) {
       if (type === 'sqlite') {
         fs.writeFileSync(tmp, ''); // an empty file is an empty SQLite database
       } else {
-        // DuckDB needs its header written. A fresh file of our own, no user SQL: safe in-process.
-        const { DuckDBInstance } = await import('@duckdb/node-api');
-        const inst = await DuckDBInstance.create(tmp, { threads: '1' });
-        const conn = await inst.connect();
-        await conn.run('CHECKPOINT');
-        conn.closeSync();
-        inst.closeSync();
+        // DuckDB needs its header written, by DuckDB: in a sandbox, like every use of the engine.
+        await createEmptyDuckdbFile(tmp);
       }
       fs.chmodSync(tmp, 0o644);
       fs.renameSync(tmp, file);
