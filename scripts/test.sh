@@ -38,6 +38,7 @@ bash scripts/services/chromium.sh install >/dev/null
 
 echo "== type-checking and building"
 npx tsc -p tsconfig.json --noEmit
+npx tsx scripts/check-imports.ts   # no cycle between folders, http/ imports no module, no file over 400 lines
 npm run typecheck:web --silent
 npm run build --silent
 
