@@ -46,6 +46,8 @@ async function sendRows(id: number, rows: unknown[][]): Promise<void> {
 }
 
 // ---- values: what JSON can carry (mirrors connectors/sql/sql-values.ts) -----------------------
+// A copy on purpose: this file is transpiled alone and runs in a sandbox that holds only the
+// engine's packages, so it can import nothing from src/. Keep the two in step.
 
 function toJsonSafe(v: unknown): unknown {
   if (v === null || v === undefined) return null;
