@@ -70,6 +70,16 @@ const ConfigSchema = z.object({
   /** Git packages: byte budget of the artifact cache (LRU), wall-clock limit of an install's commands. */
   packageCacheBytes: z.coerce.number().int().min(0),
   packageInstallTimeoutMs: z.coerce.number().int().min(100),
+  /** Git packages: bytes an install's working tree may reach (the disk it fills), checked while it runs. */
+  packageInstallMaxBytes: z.coerce.number({ error: 'ATRIUM_PACKAGE_INSTALL_MAX_BYTES must be a number of bytes' }).int().min(1024 * 1024, 'ATRIUM_PACKAGE_INSTALL_MAX_BYTES must be at least 1 MiB'),
+  /**
+   * The artifact cache shared by every node, in Atrium's own bucket (ATRIUM_FILES_S3_*) under this
+   * key prefix; null: each node keeps only its local cache (no bucket, or ATRIUM_PACKAGE_CACHE_S3=off).
+   */
+  packageCacheS3Prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/, 'ATRIUM_PACKAGE_CACHE_S3_PREFIX must be a non-empty key prefix of letters, digits and !_.*\'()- separated by single slashes (no leading or trailing slash)')
+    .nullable(),
   /** Tests only: git over http:// to loopback (the local git server), and where GitHub repositories are fetched from. */
   gitAllowHttpLoopback: z.boolean(),
   githubGitBaseUrl: z.string().optional(),
@@ -161,10 +171,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
       : undefined,
     packageCacheBytes: env.ATRIUM_PACKAGE_CACHE_BYTES ?? 5 * 1024 ** 3,
     packageInstallTimeoutMs: env.ATRIUM_PACKAGE_INSTALL_TIMEOUT_MS ?? 10 * 60_000,
+    packageInstallMaxBytes: env.ATRIUM_PACKAGE_INSTALL_MAX_BYTES ?? 2 * 1024 ** 3,
+    packageCacheS3Prefix: env.ATRIUM_FILES_S3_BUCKET && bool(env.ATRIUM_PACKAGE_CACHE_S3, true) ? (env.ATRIUM_PACKAGE_CACHE_S3_PREFIX ?? 'atrium-package-cache') : null,
     gitAllowHttpLoopback: bool(env.ATRIUM_GIT_ALLOW_HTTP_LOOPBACK, false),
     githubGitBaseUrl: env.ATRIUM_GITHUB_GIT_BASE_URL || undefined,
   };
-  const parsed = ConfigSchema.safeParse(raw);
+  const parsed = ConfigSchema.superRefine((c, ctx) => {
+    // Package artifacts must never show up as a project's files (or the other way round).
+    const files = c.filesS3?.prefix.replace(/^\/+|\/+$/g, '') ?? '';
+    const pkgs = c.packageCacheS3Prefix;
+    if (pkgs && files && (pkgs === files || pkgs.startsWith(`${files}/`) || files.startsWith(`${pkgs}/`))) {
+      ctx.addIssue({ code: 'custom', path: ['packageCacheS3Prefix'], message: `ATRIUM_PACKAGE_CACHE_S3_PREFIX ('${pkgs}') must not overlap ATRIUM_FILES_S3_PREFIX ('${files}'): the package cache and the project files need separate prefixes of the bucket` });
+    }
+  }).safeParse(raw);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);

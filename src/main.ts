@@ -36,6 +36,7 @@ import { registerGroupsRoutes } from './modules/groups/groups-routes.js';
 import { createGroupsRepository } from './modules/groups/groups-repository.js';
 import { createGroupsService } from './modules/groups/groups-service.js';
 import { createPackageCache } from './modules/git-packages/git-packages-cache.js';
+import { createS3ArtifactStore } from './modules/git-packages/git-packages-cache-s3.js';
 import { createGitPackagesRepository } from './modules/git-packages/git-packages-repository.js';
 import { registerGitPackagesRoutes } from './modules/git-packages/git-packages-routes.js';
 import { createGitPackagesService } from './modules/git-packages/git-packages-service.js';
@@ -164,9 +165,19 @@ export async function createServices(config: Config, store: Store, opts: AtriumO
     { store, repo: repos.gitProviders, workspaces, policies, audit, crypto },
     { ssrf: { enabled: config.ssrfGuard, allowHosts: config.ssrfAllowHosts }, allowHttpLoopback: config.gitAllowHttpLoopback, githubGitBaseUrl: config.githubGitBaseUrl },
   );
+  // Package artifacts: this node's directory, plus Atrium's own bucket (under its own prefix) when several nodes share it.
+  const sharedPackageCache = config.filesS3 && config.packageCacheS3Prefix ? createS3ArtifactStore({ ...config.filesS3, prefix: config.packageCacheS3Prefix }) : undefined;
   const gitPackages = createGitPackagesService(
-    { store, repo: repos.gitPackages, assets, projects, projectsRepo: repos.projects, workspaces, policies, audit, providers: gitProviders, cache: createPackageCache({ dir: path.join(config.dataDir, 'package-cache'), budgetBytes: config.packageCacheBytes }) },
-    { workDir: path.join(config.dataDir, 'package-work'), limits: { fetchTimeoutMs: 10 * 60_000, fetchMaxBytes: 2 * 1024 ** 3, sandbox: { wallMs: config.packageInstallTimeoutMs, cpuSeconds: Math.ceil(config.packageInstallTimeoutMs / 1000), processes: 256 } } },
+    { store, repo: repos.gitPackages, assets, projects, projectsRepo: repos.projects, workspaces, policies, audit, providers: gitProviders, cache: createPackageCache({ dir: path.join(config.dataDir, 'package-cache'), budgetBytes: config.packageCacheBytes, shared: sharedPackageCache }) },
+    {
+      workDir: path.join(config.dataDir, 'package-work'),
+      limits: {
+        fetchTimeoutMs: 10 * 60_000,
+        fetchMaxBytes: 2 * 1024 ** 3,
+        treeMaxBytes: config.packageInstallMaxBytes,
+        sandbox: { wallMs: config.packageInstallTimeoutMs, cpuSeconds: Math.ceil(config.packageInstallTimeoutMs / 1000), processes: 256, fileBytes: Math.min(1024 ** 3, config.packageInstallMaxBytes) },
+      },
+    },
   );
   const auditReader = createAuditReader({ audit, policies, workspaces });
   await authz.rebuild();
@@ -240,6 +251,7 @@ export async function createAtrium(config: Config, opts: AtriumOptions = {}): Pr
         await services.connections.closeAll();
         services.fileStore.close();
         await services.gitPackages.idle();
+        services.gitPackages.close();
         services.gitProviders.close();
         await store.close();
       },

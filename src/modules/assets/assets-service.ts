@@ -196,6 +196,12 @@ export function createAssetsService(deps: Deps) {
     });
   }
 
+  /** What a kind's module removes with an import, in the same transaction (a git package's pin). */
+  const importRemovalHooks = new Map<AssetKind, (tx: DbOrTx, projectId: string, assetId: string) => Promise<void>>();
+  function onImportRemoved(kind: AssetKind, hook: (tx: DbOrTx, projectId: string, assetId: string) => Promise<void>): void {
+    importRemovalHooks.set(kind, hook);
+  }
+
   async function removeImport(project: ProjectRow, assetId: string, ctx: RequestContext): Promise<void> {
     const a = await repo.get(assetId);
     if (!a || a.workspaceId !== project.workspaceId) throw notFound('Import', assetId);
@@ -203,6 +209,7 @@ export function createAssetsService(deps: Deps) {
     await deps.authz.commit(
       async (tx) => {
         if (!(await repo.removeImport(tx, project.id, assetId))) throw notFound('Import', assetId);
+        await importRemovalHooks.get(a.kind)?.(tx, project.id, assetId);
         await deps.audit.record(tx, ctx, { workspaceId: a.workspaceId, action: 'project.import_remove', targetType: 'project', targetId: project.id, details: { assetId, kind: a.kind, name: a.name } });
       },
       (facts) => facts.removeImport(project.id, assetId),
@@ -319,7 +326,7 @@ export function createAssetsService(deps: Deps) {
     removeImport: async (caller: Caller, projectId: string, assetId: string) => removeImport(await deps.projectsService.load(caller, projectId, ProjectAction.import_asset), assetId, caller.ctx),
   };
 
-  return { get, create, update, setAccess, usage, usageCount, importInto, removeImport, importsOf, remove, setDefault, list, loadWorkspaceAsset, api };
+  return { get, create, update, setAccess, usage, usageCount, importInto, removeImport, onImportRemoved, importsOf, remove, setDefault, list, loadWorkspaceAsset, api };
 }
 
 export type AssetsService = ReturnType<typeof createAssetsService>;

@@ -1,9 +1,12 @@
 /** The artifact cache: one build per key however many ask, atomic files, LRU eviction by bytes. */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { artifactKey, createPackageCache } from './git-packages-cache.js';
+import { createPackageInstaller } from './git-packages-installer.js';
+import { OWNER } from './git-packages-leftovers.js';
 
 const dirs: string[] = [];
 const tmpDir = () => {
@@ -87,5 +90,39 @@ describe('package cache', () => {
       await put(2);
       expect(await cache.lookup(key(1))).not.toBeNull();
     });
+  });
+});
+
+describe('crash leftovers are swept at start', () => {
+  /** The pid of a process that ran and is gone. */
+  const deadPid = () => spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+
+  it('partial cache files of dead processes and earlier lives go; a live writer’s stay', () => {
+    const dir = tmpDir();
+    const k = key(9);
+    const names = {
+      dead: `${k}.tar.tmp-${deadPid()}x0badf00d-aaaaaaaaaaaa`,
+      earlierLife: `${k}.tar.tmp-${process.pid}x0badf00d-bbbbbbbbbbbb`,
+      legacy: `${k}.tar.tmp-cccccccccccc`,
+      live: `${k}.tar.tmp-${OWNER}-dddddddddddd`,
+      otherLive: `${k}.tar.tmp-${process.ppid}x0badf00d-eeeeeeeeeeee`,
+      artifact: `${key(10)}.tar`,
+    };
+    for (const n of Object.values(names)) fs.writeFileSync(path.join(dir, n), 'x');
+    createPackageCache({ dir, budgetBytes: 1 << 20 });
+    expect(fs.readdirSync(dir).sort()).toEqual([names.artifact, names.live, names.otherLive].sort());
+  });
+
+  it('build and zip directories under package-work left by a crash go at start', () => {
+    const workDir = tmpDir();
+    const crashed = path.join(workDir, `build-${deadPid()}x0badf00d-Ab12Cd`);
+    fs.mkdirSync(path.join(crashed, 'pkg', 'node_modules'), { recursive: true });
+    fs.writeFileSync(path.join(crashed, 'pkg', 'node_modules', 'big.bin'), Buffer.alloc(1000));
+    fs.mkdirSync(path.join(workDir, 'zip-Xy34Zw')); // written before owners were recorded
+    const live = path.join(workDir, `build-${OWNER}-Qr56St`);
+    fs.mkdirSync(live);
+    const cache = createPackageCache({ dir: tmpDir(), budgetBytes: 1 << 20 });
+    createPackageInstaller({ repo: {} as never, providers: {} as never, cache, pkgOf: async () => ({}) as never }, { workDir, limits: {} as never });
+    expect(fs.readdirSync(workDir)).toEqual([path.basename(live)]);
   });
 });

@@ -4,16 +4,21 @@
  * sandbox version) — `artifactKey`. A warm install is a `stat`.
  *
  * - **Build once.** Concurrent callers of the same key share one build (an in-process promise
- *   map); a build writes `<key>.tar.tmp-<random>` and renames it into place, so a reader never
- *   sees half a file and a crash leaves only a temp file (removed by a later start once stale).
+ *   map); a build writes `<key>.tar.tmp-<owner>-<random>` and renames it into place, so a reader
+ *   never sees half a file and a crash leaves only a temp file (swept at the next start:
+ *   git-packages-leftovers.ts).
  * - **LRU by bytes.** A hit touches the file's mtime; after each build, files are removed oldest
  *   first until the cache fits `budgetBytes` — never the one just built or one being read.
- * - Single node. A multi-node deployment would put the same keys in an S3 bucket (follow-up).
+ * - **Shared tier** (optional, multi-node: git-packages-cache-s3.ts). On a local miss the bucket is
+ *   asked before building; what a node builds is uploaded before its install ends. The local
+ *   directory stays the node's hot tier. A bucket that fails is a warning, never a failed install.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
+import type { SharedArtifactStore } from './git-packages-cache-s3.js';
+import { OWNER, sweepLeftovers } from './git-packages-leftovers.js';
 
 export interface ArtifactKeyInput {
   commit: string;
@@ -27,35 +32,34 @@ export function artifactKey(k: ArtifactKeyInput): string {
 }
 
 const KEY = /^[0-9a-f]{64}$/;
-const STALE_TMP_MS = 6 * 3600_000;
+
+/** Where an artifact came from: this node's directory, the shared bucket, a build, or a build another caller ran. */
+export type ArtifactSource = 'local' | 'shared' | 'built' | 'joined';
 
 export interface PackageCache {
   readonly dir: string;
   /** The artifact's path when cached (and marks it used), else null. */
   lookup(key: string): Promise<string | null>;
-  /** The cached artifact, or builds it once however many callers ask at the same time. */
-  getOrBuild(key: string, build: (tmpPath: string) => Promise<void>): Promise<{ path: string; hit: boolean; shared: boolean }>;
+  /**
+   * The cached artifact (here, else in the shared tier), or builds it once however many callers
+   * ask at the same time. `log` hears about the shared tier (a download, an upload, a failure).
+   */
+  getOrBuild(key: string, build: (tmpPath: string) => Promise<void>, log?: (line: string) => void): Promise<{ path: string; hit: boolean; shared: boolean; source: ArtifactSource }>;
   /** Keeps `key` from eviction while `fn` reads it. */
   hold<T>(key: string, fn: () => Promise<T>): Promise<T>;
   evict(): Promise<{ removed: string[]; bytes: number }>;
   usage(): Promise<{ files: number; bytes: number }>;
+  /** Releases the shared tier's connections. */
+  close(): void;
 }
 
-export function createPackageCache(opts: { dir: string; budgetBytes: number }): PackageCache {
+export function createPackageCache(opts: { dir: string; budgetBytes: number; shared?: SharedArtifactStore }): PackageCache {
   const dir = opts.dir;
+  const remote = opts.shared;
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // Leftovers of a crash. Only old ones: another process on this data directory (the CLI, a second
-  // server) may be writing a fresh one right now.
-  for (const f of fs.readdirSync(dir)) {
-    if (!f.includes('.tmp-')) continue;
-    const p = path.join(dir, f);
-    try {
-      if (Date.now() - fs.statSync(p).mtimeMs > STALE_TMP_MS) fs.rmSync(p, { force: true });
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const inflight = new Map<string, Promise<string>>();
+  // Partial files of a crashed build or download (never one a live process is writing).
+  sweepLeftovers(dir, (f) => f.includes('.tmp-'));
+  const inflight = new Map<string, Promise<{ file: string; source: 'shared' | 'built' }>>();
   const holds = new Map<string, number>();
   const fileOf = (key: string) => {
     if (!KEY.test(key)) throw new Error('invalid artifact key');
@@ -113,27 +117,62 @@ export function createPackageCache(opts: { dir: string; budgetBytes: number }): 
     return { removed, bytes };
   }
 
-  async function getOrBuild(key: string, build: (tmpPath: string) => Promise<void>) {
+  const why = (e: unknown) => (e as { name?: string }).name || 'error';
+
+  /** The bucket's copy into `tmp`, verified; false when absent, corrupt or unreachable (then `overwrite` says whether to replace it). */
+  async function fromShared(key: string, tmp: string, log: (line: string) => void): Promise<{ got: boolean; overwrite: boolean; down: boolean }> {
+    if (!remote) return { got: false, overwrite: false, down: true };
+    try {
+      const r = await remote.fetch(key, tmp);
+      if (r.status === 'fetched') {
+        log(`artifact found in the shared cache (${r.bytes} bytes downloaded, sha256 verified): nothing to fetch or run`);
+        return { got: true, overwrite: false, down: false };
+      }
+      if (r.status === 'corrupt') log(`the shared cache's copy is unusable (${r.reason}): building it again`);
+      return { got: false, overwrite: r.status === 'corrupt', down: false };
+    } catch (e) {
+      await fsp.rm(tmp, { force: true });
+      log(`the shared cache could not be read (${why(e)}): building here`);
+      return { got: false, overwrite: false, down: true };
+    }
+  }
+
+  async function getOrBuild(key: string, build: (tmpPath: string) => Promise<void>, log: (line: string) => void = () => {}) {
     const hit = await lookup(key);
-    if (hit) return { path: hit, hit: true, shared: false };
+    if (hit) return { path: hit, hit: true, shared: false, source: 'local' as const };
     const running = inflight.get(key);
-    if (running) return { path: await running, hit: false, shared: true };
+    if (running) return { path: (await running).file, hit: false, shared: true, source: 'joined' as const };
     const p = (async () => {
-      const tmp = `${fileOf(key)}.tmp-${randomBytes(6).toString('hex')}`;
+      const tmp = `${fileOf(key)}.tmp-${OWNER}-${randomBytes(6).toString('hex')}`;
+      let source: 'shared' | 'built' = 'shared';
+      let remoteState = { got: false, overwrite: false, down: true };
       try {
-        await build(tmp);
+        remoteState = await fromShared(key, tmp, log);
+        if (!remoteState.got) {
+          source = 'built';
+          await build(tmp);
+        }
         await fsp.rename(tmp, fileOf(key));
       } catch (e) {
         await fsp.rm(tmp, { force: true });
         throw e;
       }
-      return fileOf(key);
+      // Shared before the install ends, so the next node's import finds it. Still in `inflight`: not evictable meanwhile.
+      if (source === 'built' && remote && !remoteState.down) {
+        try {
+          const r = await remote.put(key, fileOf(key), { overwrite: remoteState.overwrite });
+          log(r === 'stored' ? 'artifact stored in the shared cache' : 'another node stored this artifact in the shared cache first');
+        } catch (e) {
+          log(`the artifact could not be stored in the shared cache (${why(e)}); it stays in this node's cache`);
+        }
+      }
+      return { file: fileOf(key), source };
     })();
     inflight.set(key, p);
     try {
-      const file = await p;
+      const r = await p;
       await evict(key);
-      return { path: file, hit: false, shared: false };
+      return { path: r.file, hit: false, shared: false, source: r.source };
     } finally {
       inflight.delete(key);
     }
@@ -149,5 +188,6 @@ export function createPackageCache(opts: { dir: string; budgetBytes: number }): 
       const all = await entries();
       return { files: all.length, bytes: all.reduce((s, e) => s + e.size, 0) };
     },
+    close: () => remote?.close(),
   };
 }

@@ -15,7 +15,8 @@ import type { AssetRow } from '../assets/assets-service.js';
 import type { GitProvidersService } from '../git-providers/git-providers-service.js';
 import { artifactKey, type PackageCache } from './git-packages-cache.js';
 import { buildArtifact, extractArtifact, INSTALL_SANDBOX_VERSION, InstallError, type InstallLimits } from './git-packages-install.js';
-import type { GitPackageRow, GitPackagesRepository, InstallStatus } from './git-packages-repository.js';
+import { OWNER, sweepLeftovers } from './git-packages-leftovers.js';
+import type { GitPackageRow, GitPackagesRepository, InstallStatus, ProjectPackageRow } from './git-packages-repository.js';
 
 const LOG_CAP = 64 * 1024;
 
@@ -41,6 +42,24 @@ export function asAppError(e: unknown, secrets: string[] = []): AppError {
   return new AppError('internal', 'The package could not be installed because of an unexpected error.');
 }
 
+/** The artifact a pin of this package at `commit` installs now. */
+export const currentKey = (commit: string, p: Pick<GitPackageRow, 'commands' | 'network'>) =>
+  artifactKey({ commit, commands: p.commands, network: p.network, sandboxVersion: INSTALL_SANDBOX_VERSION });
+
+/**
+ * An installed pin is outdated when its artifact is not the one the package's current install
+ * commands, network switch and sandbox would build: the pin keeps serving what it installed until
+ * someone reinstalls (POST …/install), which builds at the same pinned commit.
+ */
+export function outdatedOf(pin: ProjectPackageRow | undefined, p: Pick<GitPackageRow, 'commands' | 'network'>): { outdated: boolean; outdatedReason: string | null } {
+  if (!pin || pin.status !== 'installed' || !pin.artifactKey || pin.artifactKey === currentKey(pin.commit, p)) return { outdated: false, outdatedReason: null };
+  const what =
+    pin.artifactKey === currentKey(pin.commit, { ...p, network: !p.network })
+      ? `The package's network switch was turned ${p.network ? 'on' : 'off'} since this install.`
+      : "The package's install commands (or the install sandbox) changed since this install.";
+  return { outdated: true, outdatedReason: `${what} Reinstall to build it again at the same pinned commit.` };
+}
+
 function capLog(lines: string[]): string {
   const text = lines.join('\n');
   if (text.length <= LOG_CAP) return text;
@@ -64,7 +83,10 @@ type InstallerDeps = {
 export function createPackageInstaller(deps: InstallerDeps, opts: InstallerOptions) {
   const { repo, cache } = deps;
   const live = new Map<string, LiveInstall>();
-  const stats = { builds: 0, sandboxRuns: 0, cacheHits: 0, sharedBuilds: 0 };
+  // Build and zip directories a crash left behind (never a live process's).
+  sweepLeftovers(opts.workDir, (name) => /^(build|zip)-/.test(name));
+  // sharedBuilds: joined another caller's build; remoteHits: downloaded from the shared (S3) tier.
+  const stats = { builds: 0, sandboxRuns: 0, cacheHits: 0, sharedBuilds: 0, remoteHits: 0 };
 
   const liveKey = (projectId: string, assetId: string) => `${projectId}:${assetId}`;
 
@@ -93,7 +115,7 @@ export function createPackageInstaller(deps: InstallerDeps, opts: InstallerOptio
       let secrets: string[] = [];
       try {
         const p = await deps.pkgOf(a);
-        const key = artifactKey({ commit: pin.commit, commands: p.commands, network: p.network, sandboxVersion: INSTALL_SANDBOX_VERSION });
+        const key = currentKey(pin.commit, p);
         await repo.setStatus(projectId, a.id, { status: 'installing', error: null, log: '', commit: pin.commit });
         emit({ type: 'status', status: 'installing', commit: pin.commit });
         log(`${a.name} @ ${pin.commit} (artifact ${key.slice(0, 16)})`);
@@ -103,13 +125,20 @@ export function createPackageInstaller(deps: InstallerDeps, opts: InstallerOptio
           stats.cacheHits++;
           log('artifact found in the cache: nothing to fetch or run');
         } else {
-          const r = await cache.getOrBuild(key, async (tmp) => {
-            stats.builds++;
-            const access = await deps.providers.gitAccess(p.providerId, p.repository);
-            secrets = access.secrets;
-            await buildArtifact({ git: deps.providers.git, access, commit: pin.commit, commands: p.commands, network: p.network, limits: opts.limits, workRoot: opts.workDir, tmpPath: tmp, log, onSandboxRun: () => stats.sandboxRuns++ });
-          });
-          if (r.hit) {
+          const r = await cache.getOrBuild(
+            key,
+            async (tmp) => {
+              stats.builds++;
+              const access = await deps.providers.gitAccess(p.providerId, p.repository);
+              secrets = access.secrets;
+              await buildArtifact({ git: deps.providers.git, access, commit: pin.commit, commands: p.commands, network: p.network, limits: opts.limits, workRoot: opts.workDir, tmpPath: tmp, log, onSandboxRun: () => stats.sandboxRuns++ });
+            },
+            log,
+          );
+          if (r.source === 'shared') {
+            stats.remoteHits++;
+            cached = true;
+          } else if (r.hit) {
             stats.cacheHits++;
             cached = true;
             log('artifact found in the cache: nothing to fetch or run');
@@ -159,7 +188,7 @@ export function createPackageInstaller(deps: InstallerDeps, opts: InstallerOptio
       return s;
     }
     await fsp.mkdir(opts.workDir, { recursive: true, mode: 0o700 });
-    const dir = await fsp.mkdtemp(path.join(opts.workDir, 'zip-'));
+    const dir = await fsp.mkdtemp(path.join(opts.workDir, `zip-${OWNER}-`));
     try {
       await cache.hold(key, () => extractArtifact(file, dir));
     } catch (e) {

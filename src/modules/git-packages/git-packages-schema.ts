@@ -84,6 +84,8 @@ export const ProjectPackageSchema = z
     error: z.object({ code: z.string(), message: z.string() }).nullable().optional(),
     pinnedAt: Timestamp.nullable().optional(),
     installedAt: Timestamp.nullable().optional(),
+    outdated: z.boolean().optional().describe('Installed with other install commands or another network switch than the package has now: reinstall to rebuild at the same commit'),
+    outdatedReason: z.string().nullable().optional().describe('What changed since the install, when outdated'),
   })
   .meta({ id: 'ProjectPackage' });
 export const ProjectPackageList = z.object({ packages: z.array(ProjectPackageSchema), allowedActions: ProjectAllowedActions });

@@ -23,7 +23,7 @@ import { requirePlan } from '../plans.js';
 import type { ProjectRow, ProjectsService } from '../projects/projects-service.js';
 import type { WorkspacesService } from '../workspaces/workspaces-service.js';
 import type { PackageCache } from './git-packages-cache.js';
-import { asAppError, createPackageInstaller, type InstallerOptions } from './git-packages-installer.js';
+import { asAppError, createPackageInstaller, type InstallerOptions, outdatedOf } from './git-packages-installer.js';
 import type { GitPackageRow, GitPackagesRepository, ProjectPackageRow, RefKind } from './git-packages-repository.js';
 
 export { asAppError, type InstallEvent } from './git-packages-installer.js';
@@ -35,7 +35,7 @@ export type GitPackagesOptions = InstallerOptions;
 type Deps = {
   store: Pick<Store, 'transaction'>;
   repo: GitPackagesRepository;
-  assets: Pick<AssetsService, 'create' | 'update' | 'get' | 'list' | 'loadWorkspaceAsset' | 'importInto' | 'importsOf' | 'usageCount'>;
+  assets: Pick<AssetsService, 'create' | 'update' | 'get' | 'list' | 'loadWorkspaceAsset' | 'importInto' | 'importsOf' | 'usageCount' | 'onImportRemoved'>;
   projects: Pick<ProjectsService, 'load'>;
   projectsRepo: { byIds(ids: string[]): Promise<{ id: string; name: string }[]> };
   workspaces: Pick<WorkspacesService, 'resolve'>;
@@ -48,6 +48,8 @@ type Deps = {
 export function createGitPackagesService(deps: Deps, opts: GitPackagesOptions) {
   const { repo, policies, cache } = deps;
   const installer = createPackageInstaller({ repo, providers: deps.providers, cache, pkgOf }, opts);
+  // A package removed from a project (DELETE /projects/{p}/imports/{id}) takes its pin along, in the same transaction.
+  deps.assets.onImportRemoved(KIND, (tx, projectId, assetId) => repo.deletePin(tx, projectId, assetId));
 
   async function pkgOf(a: AssetRow): Promise<GitPackageRow> {
     const p = await repo.get(a.id);
@@ -225,6 +227,7 @@ export function createGitPackagesService(deps: Deps, opts: GitPackagesOptions) {
       error: pin?.error ?? null,
       pinnedAt: pin?.pinnedAt ?? null,
       installedAt: pin?.installedAt ?? null,
+      ...outdatedOf(pin, p),
     };
   }
 
@@ -352,6 +355,7 @@ export function createGitPackagesService(deps: Deps, opts: GitPackagesOptions) {
     stats: installer.stats,
     /** Resolves once no install runs (tests, shutdown). */
     idle: installer.idle,
+    close: () => cache.close(),
     api,
   };
 }

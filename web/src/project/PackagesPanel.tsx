@@ -1,9 +1,11 @@
 /**
  * A project's git packages: import one (pinned to the commit its ref names now; rule 7 preview
  * through POST …/packages with dryRun), see each pin's commit, install status and log, reinstall
- * (the log streams in as NDJSON), and download the installed tree as tar or zip (rule 5).
+ * (the log streams in as NDJSON), and download the installed tree as tar or zip (rule 5). A pin
+ * installed with install commands or a network switch the package no longer has is badged
+ * "outdated" with what changed, and offers a reinstall (same pinned commit, current commands).
  */
-import { Anchor, Badge, Code, Group, Modal, ScrollArea, Select, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Button, Code, Group, Modal, ScrollArea, Select, Stack, Text, Tooltip } from '@mantine/core';
 import { IconFileText, IconRefresh } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -58,7 +60,18 @@ export function PackagesPanel({ project }: { project: Project }) {
           { header: 'Name', render: (p) => (p.visible ? <Text size="sm" fw={500}>{p.name}</Text> : p.name ? <Text size="sm" c="dimmed">{p.name} (no access)</Text> : <Hidden>A package you cannot see</Hidden>) },
           { header: 'Ref', render: (p) => (p.ref ? <Text size="sm">{p.ref.kind} <Code>{p.ref.name.slice(0, 24)}</Code></Text> : null) },
           { header: 'Pinned commit', render: (p) => (p.commit ? <Code>{p.commit.slice(0, 12)}</Code> : null) },
-          { header: 'Status', render: (p) => (p.status ? <Badge color={STATUS_COLOR[p.status]} variant="light">{p.status}</Badge> : null) },
+          {
+            header: 'Status',
+            render: (p) =>
+              p.status ? (
+                <Group gap={6} wrap="nowrap">
+                  <Badge color={STATUS_COLOR[p.status]} variant="light">
+                    {p.status}
+                  </Badge>
+                  {p.outdated && <OutdatedBadge reason={p.outdatedReason ?? null} onReinstall={p.usable ? () => void install(p) : null} />}
+                </Group>
+              ) : null,
+          },
           {
             header: 'Download',
             render: (p) =>
@@ -97,6 +110,24 @@ export function PackagesPanel({ project }: { project: Project }) {
         </Modal>
       )}
     </Stack>
+  );
+}
+
+/** What changed since the install, and (for those who may install) the reinstall it calls for. */
+function OutdatedBadge({ reason, onReinstall }: { reason: string | null; onReinstall: (() => void) | null }) {
+  return (
+    <Group gap={4} wrap="nowrap">
+      <Tooltip label={reason ?? 'Installed with other install commands than the package has now.'} multiline w={320} withArrow>
+        <Badge color="yellow" variant="light" aria-label={`outdated: ${reason ?? ''}`}>
+          outdated
+        </Badge>
+      </Tooltip>
+      {onReinstall && (
+        <Button size="compact-xs" variant="subtle" leftSection={<IconRefresh size={12} />} onClick={onReinstall}>
+          Reinstall
+        </Button>
+      )}
+    </Group>
   );
 }
 
