@@ -26,3 +26,32 @@ describe('ATRIUM_TRUST_PROXY', () => {
     expect(() => trustProxy(v)).toThrow(/ATRIUM_TRUST_PROXY/);
   });
 });
+
+// The GitHub sign-in sends the admin's browser back to this origin: a path or credentials in it would be wrong or leak.
+describe('ATRIUM_PUBLIC_URL', () => {
+  const publicUrl = (v: string) => loadConfig({ ATRIUM_PUBLIC_URL: v }, { dataDir: '/tmp/atrium-config-test' }).publicUrl;
+  it('is optional, and kept as an origin', () => {
+    expect(loadConfig({}, { dataDir: '/tmp/atrium-config-test' }).publicUrl).toBeUndefined();
+    expect(publicUrl('https://Atrium.Example.com/')).toBe('https://atrium.example.com');
+    expect(publicUrl('http://127.0.0.1:8080')).toBe('http://127.0.0.1:8080');
+  });
+  it.each(['atrium.example.com', 'ftp://atrium.example.com', 'https://atrium.example.com/atrium', 'https://u:p@atrium.example.com', 'https://atrium.example.com/?x=1'])('refuses %j, naming the variable', (v) => {
+    expect(() => publicUrl(v)).toThrow(/ATRIUM_PUBLIC_URL/);
+  });
+});
+
+describe('git package settings', () => {
+  const load = (env: Record<string, string>) => loadConfig(env, { dataDir: '/tmp/atrium-config-test' });
+  const bucket = { ATRIUM_FILES_S3_BUCKET: 'atrium-bucket', ATRIUM_FILES_S3_ACCESS_KEY_ID: 'k', ATRIUM_FILES_S3_SECRET_ACCESS_KEY: 's' };
+  it('shares the artifact cache through Atrium’s bucket when there is one, under its own prefix', () => {
+    expect(load({}).packageCacheS3Prefix).toBeNull();
+    expect(load(bucket).packageCacheS3Prefix).toBe('atrium-package-cache');
+    expect(load({ ...bucket, ATRIUM_PACKAGE_CACHE_S3: 'off' }).packageCacheS3Prefix).toBeNull();
+  });
+  it('refuses a cache prefix that overlaps the project files’ prefix', () => {
+    expect(() => load({ ...bucket, ATRIUM_FILES_S3_PREFIX: 'x', ATRIUM_PACKAGE_CACHE_S3_PREFIX: 'x/cache' })).toThrow(/ATRIUM_PACKAGE_CACHE_S3_PREFIX/);
+  });
+  it('refuses an install disk budget under 1 MiB', () => {
+    expect(() => load({ ATRIUM_PACKAGE_INSTALL_MAX_BYTES: '1000' })).toThrow(/ATRIUM_PACKAGE_INSTALL_MAX_BYTES/);
+  });
+});

@@ -31,6 +31,16 @@ const ConfigSchema = z.object({
   sessionIdleHours: z.coerce.number().positive(),
   bodyLimitBytes: z.coerce.number().int().positive(),
   /** SSRF guard for data connections: no link-local or cloud-metadata addresses. */
+  /**
+   * Where browsers reach this server (https://atrium.example.com), for links that leave it: the
+   * GitHub sign-in's return address. Unset: the request's own origin (forwarded headers count only
+   * from proxies ATRIUM_TRUST_PROXY trusts).
+   */
+  publicUrl: z
+    .url({ protocol: /^https?$/, error: 'ATRIUM_PUBLIC_URL must be an http(s) URL such as https://atrium.example.com' })
+    .refine((u) => { const x = parseUrl(u); return !!x && (x.pathname === '/' || x.pathname === '') && !x.search && !x.hash && !x.username; }, 'ATRIUM_PUBLIC_URL must be an origin only (no path, query or credentials), e.g. https://atrium.example.com')
+    .transform((u) => new URL(u).origin)
+    .optional(),
   ssrfGuard: z.boolean(),
   ssrfAllowHosts: z.array(z.string()),
   /** Where SQLite/DuckDB connection files may live (never the data directory's own files). */
@@ -100,6 +110,14 @@ export interface ConfigOverrides {
 const bool = (v: string | undefined, dflt: boolean): boolean =>
   v === undefined || v === '' ? dflt : ['1', 'true', 'yes', 'on'].includes(v.toLowerCase());
 
+const parseUrl = (u: string): URL | null => {
+  try {
+    return new URL(u);
+  } catch {
+    return null;
+  }
+};
+
 /** Names proxy-addr (Fastify's trustProxy) knows for well-known ranges. */
 const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
@@ -139,6 +157,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigOv
     sessionTtlHours: env.ATRIUM_SESSION_TTL_HOURS ?? 24 * 7,
     sessionIdleHours: env.ATRIUM_SESSION_IDLE_HOURS ?? 24,
     bodyLimitBytes: env.ATRIUM_BODY_LIMIT_BYTES ?? 1024 * 1024,
+    publicUrl: env.ATRIUM_PUBLIC_URL || undefined,
     ssrfGuard: bool(env.ATRIUM_SSRF_GUARD, true),
     ssrfAllowHosts: (env.ATRIUM_SSRF_ALLOW_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean),
     filesDir: path.resolve(env.ATRIUM_FILES_DIR ?? path.join(flags.dataDir ?? env.DATA_DIR ?? './data', 'files')),

@@ -43,6 +43,7 @@ import { createGitPackagesService } from './modules/git-packages/git-packages-se
 import { createGitProvidersRepository } from './modules/git-providers/git-providers-repository.js';
 import { registerGitProvidersRoutes } from './modules/git-providers/git-providers-routes.js';
 import { createGitProvidersService } from './modules/git-providers/git-providers-service.js';
+import { githubOAuthStateKey } from './connectors/git-providers/github-oauth-state.js';
 import { createKeysRepository } from './modules/keys/keys-repository.js';
 import { registerProjectFilesRoutes } from './modules/project-files/project-files-routes.js';
 import { createProjectFilesService } from './modules/project-files/project-files-service.js';
@@ -163,7 +164,11 @@ export async function createServices(config: Config, store: Store, opts: AtriumO
   );
   const gitProviders = createGitProvidersService(
     { store, repo: repos.gitProviders, workspaces, policies, audit, crypto },
-    { ssrf: { enabled: config.ssrfGuard, allowHosts: config.ssrfAllowHosts }, allowHttpLoopback: config.gitAllowHttpLoopback, githubGitBaseUrl: config.githubGitBaseUrl },
+    { ssrf: { enabled: config.ssrfGuard, allowHosts: config.ssrfAllowHosts }, allowHttpLoopback: config.gitAllowHttpLoopback,
+      githubGitBaseUrl: config.githubGitBaseUrl,
+      // The GitHub sign-in's state is signed with a key derived from the master key (read at each use, so a rotation applies).
+      oauthStateKey: () => githubOAuthStateKey(keyring.active().key),
+    },
   );
   // Package artifacts: this node's directory, plus Atrium's own bucket (under its own prefix) when several nodes share it.
   const sharedPackageCache = config.filesS3 && config.packageCacheS3Prefix ? createS3ArtifactStore({ ...config.filesS3, prefix: config.packageCacheS3Prefix }) : undefined;
@@ -187,7 +192,7 @@ export async function createServices(config: Config, store: Store, opts: AtriumO
 export type Services = Awaited<ReturnType<typeof createServices>>;
 
 /** Each module's routes, handed the caller-facing part (`api`) of the services they call. */
-function routePlugins(s: Services): RoutePlugin[] {
+function routePlugins(s: Services, config: Pick<Config, 'publicUrl'>): RoutePlugin[] {
   return [
     (app) => registerAuthRoutes(app, { auth: s.auth.api, users: s.users.api }),
     (app) => registerWorkspacesRoutes(app, { workspaces: s.workspaces.api }),
@@ -205,7 +210,7 @@ function routePlugins(s: Services): RoutePlugin[] {
     (app) => registerFileIntegrationsRoutes(app, { fileIntegrations: s.fileIntegrations.api }),
     (app) => registerAssetLifecycleRoutes(app, { assets: s.assets.api }, 'file_integration', 'file-integrations', 'file-integrations'),
     (app) => registerProjectFilesRoutes(app, { files: s.projectFiles.api }, { maxUploadBytes: s.projectFiles.limits.maxBytes }),
-    (app) => registerGitProvidersRoutes(app, { providers: s.gitProviders.api }),
+    (app) => registerGitProvidersRoutes(app, { providers: s.gitProviders.api }, { publicUrl: config.publicUrl }),
     (app) => registerGitPackagesRoutes(app, { packages: s.gitPackages.api }),
     (app) => registerAssetLifecycleRoutes(app, { assets: s.assets.api }, 'git_package', 'git-packages', 'git-packages'),
   ];
@@ -232,7 +237,7 @@ export async function createAtrium(config: Config, opts: AtriumOptions = {}): Pr
     const app = await buildServer(
       {
         authenticator: services.auth,
-        routes: routePlugins(services),
+        routes: routePlugins(services, config),
         errorMappers: [connectorErrorToAppError, s3ErrorToAppError],
         async readiness() {
           const database = await store.ping().then(() => 'ok', () => 'unavailable');

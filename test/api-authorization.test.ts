@@ -20,7 +20,7 @@ import { type Client, DEMO_PASSWORD, type TestApp, callerFor, startTestApp } fro
 import { buildStandardFixtures } from '../scripts/services/git-fixtures.js';
 import { startGitServer, type GitServer } from '../scripts/services/git-server.js';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { rawClient, testS3 } from '../src/connectors/s3/s3-test-support.js';
 
 type Actor = 'admin' | 'editor' | 'viewer' | 'guest' | 'anon' | 'outsider' | 'readonly';
@@ -28,7 +28,7 @@ const ACTORS: Actor[] = ['admin', 'editor', 'viewer', 'guest', 'anon', 'outsider
 
 let t: TestApp;
 const c = {} as Record<Actor, Client>;
-const ids = {} as Record<'churn' | 'interview' | 'kpis' | 'dataTeam' | 'otherProject' | 'wsSecret' | 'wsConn' | 'projConn' | 'projFileConn' | 'queryId' | 'finance' | 'gitProvider' | 'gitPackage' | 'fileIntegration', string>;
+const ids = {} as Record<'churn' | 'interview' | 'kpis' | 'dataTeam' | 'otherProject' | 'wsSecret' | 'wsConn' | 'projConn' | 'projFileConn' | 'queryId' | 'finance' | 'gitProvider' | 'gitPackage' | 'fileIntegration' | 'githubProvider', string>;
 /** This run's objects in the test bucket (radosgw). */
 const S3_PREFIX = `atrium-authz/${randomUUID()}`;
 let gitServer: GitServer;
@@ -84,6 +84,9 @@ beforeAll(async () => {
   ids.gitProvider = (await s.gitProviders.api.create(adminCaller, t.demoWorkspaceId, { name: 'Local git', kind: 'gitlab', config: { baseUrl: gitServer.url }, credentials: { token: 'authz-git-token' } })).id;
   ids.gitPackage = (await s.gitPackages.create(t.demoWorkspaceId, admin, { name: 'tools', providerId: ids.gitProvider, repository: 'acme/tools', ref: { kind: 'branch', name: 'main' } }, ctx2)).id;
   await s.gitPackages.api.importPackage(adminCaller, ids.churn, { packageId: ids.gitPackage });
+  // A GitHub App provider with OAuth settings (starting to link an account asks GitHub nothing).
+  const appKey = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } }).privateKey;
+  ids.githubProvider = (await s.gitProviders.api.create(adminCaller, t.demoWorkspaceId, { name: 'GitHub', kind: 'github', config: { appId: 4242, clientId: 'Iv1.authz' }, credentials: { privateKey: appKey, clientSecret: 'authz-client-secret' } })).id;
   await s.gitPackages.idle();
   // File integrations: a bucket (this run's prefix, one object), imported into the Data Team's
   // project with the object imported; a result file in the public project.
@@ -322,6 +325,7 @@ const rows: Row[] = [
   { name: 'edit git provider', method: 'PATCH', url: () => `${ws}/git-providers/${ids.gitProvider}`, body: () => ({ name: 'Local git' }), expect: adminOnly(200) },
   { name: 'test git provider', method: 'POST', url: () => `${ws}/git-providers/${ids.gitProvider}/test`, body: () => ({ repository: 'acme/tools' }), expect: adminOnly(200) },
   { name: 'delete git provider', method: 'DELETE', url: async () => `${ws}/git-providers/${await freshGitProvider()}`, expect: adminOnly(204) },
+  { name: 'start linking a GitHub account', method: 'POST', url: () => `${ws}/git-providers/${ids.githubProvider}/github/authorize`, body: () => ({}), expect: adminOnly(200) },
   // git packages (assets)
   { name: 'list git packages', method: 'GET', url: () => `${ws}/git-packages`, expect: all(200) },
   { name: 'create git package', method: 'POST', url: () => `${ws}/git-packages`, body: () => ({ name: `p-${uniq()}`, providerId: ids.gitProvider, repository: 'acme/tools', ref: { kind: 'tag', name: 'v1.0.0' } }), expect: adminOnly(201) },
@@ -499,6 +503,19 @@ describe('authorization of every route, per caller', () => {
       expect(props.length, name).toBeGreaterThan(0);
       expect(props.filter((p) => /^password$|credential|^value$|secret_?value/i.test(p)), name).toEqual([]);
     }
+  });
+});
+
+describe('the GitHub OAuth callback (a browser navigation, outside the OpenAPI document)', () => {
+  // Without a state of theirs every caller lands on the console with an error, never on a JSON page;
+  // the whole flow is in git-providers-oauth.test.ts.
+  it.each(ACTORS)('answers %s with a redirect to the console', async (actor) => {
+    const res = await c[actor].get('/api/v1/git-providers/github/callback?code=made-up&state=made-up');
+    expect(res.statusCode, res.body).toBe(303);
+    const to = new URL(String(res.headers.location), 'http://atrium.invalid');
+    expect(to.pathname).toBe('/settings/workspace/integrations');
+    expect(to.searchParams.get('github_error')).toBe(actor === 'anon' ? 'unauthenticated' : 'state_invalid');
+    expect(String(res.headers.location)).not.toContain('made-up');
   });
 });
 

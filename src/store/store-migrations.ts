@@ -347,12 +347,27 @@ const m004_file_integrations: Migration = {
   },
 };
 
+/**
+ * The GitHub OAuth step: who linked the workspace's GitHub account — the admin's GitHub login and
+ * user id as GitHub reported them, the Atrium user, and when. No token: the OAuth user token is
+ * used during the callback only.
+ */
+const m006_github_link: Migration = {
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('git_providers').addColumn('github_linked_login', text).execute();
+    await db.schema.alterTable('git_providers').addColumn('github_linked_id', int).execute();
+    await db.schema.alterTable('git_providers').addColumn('github_linked_by', text).execute();
+    await db.schema.alterTable('git_providers').addColumn('github_linked_at', text).execute();
+  },
+};
+
 export const migrations: Record<string, Migration> = {
   '001_foundation': m001_foundation,
   '002_connections_secrets': m002_connections_secrets,
   '003_invitations': m003_invitations,
   '004_file_integrations': m004_file_integrations,
   '005_git_packages': m005_git_packages,
+  '006_github_link': m006_github_link,
 };
 
 export async function migrateToLatest(db: Kysely<any>): Promise<void> {

@@ -244,6 +244,11 @@ export interface GitProvidersTable {
   github_account_key: string | null;
   github_account_login: string | null;
   github_account_id: number | null;
+  /** Who linked the account with the OAuth step (migration 006): GitHub login and id, Atrium user, when. */
+  github_linked_login: string | null;
+  github_linked_id: number | null;
+  github_linked_by: string | null;
+  github_linked_at: string | null;
   version: number;
   created_by: string | null;
   created_at: string;

@@ -5,6 +5,7 @@
  * downgraded, with the package named.
  * Runs in the SQLite pass only (vitest.config.ts): the browser does not care about the store.
  */
+import { generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,6 +13,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStandardFixtures } from '../../scripts/services/git-fixtures.js';
 import { startGitServer, type GitServer } from '../../scripts/services/git-server.js';
+import { startGitHubContractServer } from '../../src/connectors/git-providers/github-contract-server.js';
+import { callerFor } from '../helpers/test-app.js';
 import { choose, launchBrowser, type Served, screenshot, serveAtrium, signIn } from './e2e-browser.js';
 
 const TOKEN = 'glpat-e2e-PACKAGES-token';
@@ -130,5 +133,34 @@ describe('git packages in the console', () => {
     await row.getByText('tools (no access)').waitFor();
     expect(await row.getByRole('link', { name: /Download/ }).count()).toBe(0);
     await screenshot(guest, 'packages-downgraded');
+  });
+
+  it('an admin connects the workspace’s GitHub account through GitHub’s sign-in', async () => {
+    // GitHub's side: the contract server, whose authorize page approves at once for the signed-in user.
+    const key = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    const gh = await startGitHubContractServer({
+      apps: [{ id: 6161, slug: 'atrium-e2e', name: 'Atrium e2e', key: key.publicKey, clientId: 'Iv1.e2e', clientSecret: 'e2e-client-secret', owner: { id: 1, login: 'acme', type: 'Organization' } }],
+      installations: [{ id: 61, appId: 6161, account: { id: 601, login: 'acme-e2e', type: 'Organization' }, repositories: [] }],
+      repositories: [],
+      users: [{ id: 6001, login: 'octo-e2e', type: 'User', installationIds: [61] }],
+    });
+    try {
+      gh.signIn('octo-e2e');
+      const config = { appId: 6161, apiBaseUrl: gh.url, clientId: 'Iv1.e2e' };
+      await served.t.atrium.services.gitProviders.api.create(callerFor(served.t.users.admin), served.t.demoWorkspaceId, { name: 'GitHub', kind: 'github', config, credentials: { privateKey: key.privateKey, clientSecret: 'e2e-client-secret' } });
+      await admin.goto('/settings/workspace/integrations');
+      const row = admin.getByRole('table', { name: 'Git providers' }).getByRole('row').filter({ hasText: 'GitHub' });
+      await row.getByText('Not connected').waitFor();
+      await admin.getByRole('button', { name: 'Actions for GitHub' }).click();
+      await admin.getByRole('menuitem', { name: 'Connect GitHub account' }).click();
+      await admin.getByRole('dialog', { name: 'Connect GitHub account to GitHub' }).getByRole('button', { name: 'Continue on GitHub' }).click();
+      // To GitHub and back: the console says so, and the address bar keeps no trace of the flow.
+      await admin.getByText('This workspace is now linked to acme-e2e.').waitFor();
+      await row.getByText('linked by octo-e2e').waitFor();
+      expect(new URL(admin.url()).search).toBe('');
+      expect(gh.requests.some((r) => r.path === '/login/oauth/access_token' && r.status === 200)).toBe(true);
+    } finally {
+      await gh.close();
+    }
   });
 });

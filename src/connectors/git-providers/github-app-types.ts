@@ -91,6 +91,8 @@ export interface GitHubAppClient {
   listAllRepositories(installationId: number, opts?: { max?: number }): Promise<GitHubRepository[]>;
   getRepository(installationId: number, fullName: string): Promise<GitHubRepository>;
   defaultBranch(installationId: number, fullName: string): Promise<string>;
+  /** Where an account owner installs this app (`<app page>/installations/new`), from GET /app; null if GitHub names no page. */
+  installUrl(): Promise<string | null>;
   /** The URL to send the admin to. Needs `clientId`. */
   authorizeUrl(opts: { state: string; redirectUrl?: string }): string;
   /** Verifies the state, exchanges the code, reads the user and their installations; the user token is discarded. */

@@ -225,6 +225,11 @@ export function createGitHubAppClient(config: unknown, credentials: unknown, opt
       return toRepository(data, remoteFor);
     },
 
+    async installUrl() {
+      const { data: app } = await appRequest<AppPayload>('GET /app', {}, { kind: 'app' });
+      return typeof app?.html_url === 'string' && app.html_url ? `${app.html_url}/installations/new` : null;
+    },
+
     async defaultBranch(installationId, fullName) {
       return (await client.getRepository(installationId, fullName)).defaultBranch;
     },

@@ -29,6 +29,11 @@
  *
  * The API is served at `/` (github.com style) and at `/api/v3` (GitHub Enterprise Server style);
  * the OAuth pages at `/login/oauth/…` of the same origin.
+ *
+ * `GET /login/oauth/authorize` is the contract's shortcut for GitHub's sign-in and consent pages:
+ * when a test has signed a user in (`signIn(login)`), it answers at once with GitHub's 302 to
+ * `redirect_uri?code=…&state=…`, as if that user had approved the app; with nobody signed in it
+ * answers 401. A browser test can so go through the whole OAuth web flow.
  */
 import { createPublicKey, randomBytes, type KeyObject } from 'node:crypto';
 import http from 'node:http';
@@ -75,6 +80,27 @@ export async function startGitHubContractServer(options: GitHubContractServerOpt
   const requests: ContractRequest[] = [];
   const issued: string[] = [];
   let tokenLifetime = options.installationTokenLifetimeSec ?? 3600;
+  /** Who is signed in to "GitHub" in the browser, for GET /login/oauth/authorize. */
+  let signedIn: string | null = null;
+
+  /** GitHub's answer to an approval: the callback URL with a fresh code (and the state, unchanged). */
+  function consent(authorizeUrl: string, login: string): string {
+    const u = new URL(authorizeUrl);
+    if (u.origin !== state.origin || u.pathname !== '/login/oauth/authorize') throw new Error(`not this server's authorize page: ${u.origin}${u.pathname}`);
+    const app = [...apps.values()].find((a) => a.clientId === u.searchParams.get('client_id'));
+    if (!app) throw new Error('unknown client_id');
+    const user = users.get(login.toLowerCase());
+    if (!user) throw new Error(`unknown user ${login}`);
+    const redirectUri = u.searchParams.get('redirect_uri');
+    const code = randomBytes(10).toString('hex');
+    issued.push(code);
+    codes.set(code, { appId: app.id, userId: user.id, redirectUri, expiresAt: Date.now() + 10 * 60_000 });
+    const back = new URL(redirectUri ?? `https://atrium.invalid/callback`);
+    back.searchParams.set('code', code);
+    const oauthState = u.searchParams.get('state');
+    if (oauthState !== null) back.searchParams.set('state', oauthState);
+    return back.toString();
+  }
 
   const newToken = (prefix: string): string => {
     const t = tokenText(prefix);
@@ -148,6 +174,7 @@ export async function startGitHubContractServer(options: GitHubContractServerOpt
 
       // The OAuth web flow lives on the web host, outside /api/v3.
       if (!enterprise && p === '/login/oauth/access_token' && method === 'POST') return exchangeCode(rawBody);
+      if (!enterprise && p === '/login/oauth/authorize' && method === 'GET') return authorizePage();
 
       if (p === '/' && method === 'GET') return send(200, rebase(rec.root, [], base, state.origin));
 
@@ -239,6 +266,25 @@ export async function startGitHubContractServer(options: GitHubContractServerOpt
       return fail(404, 'Not Found');
     }
 
+    /** The shortcut for GitHub's consent page (header comment): a 302 back, or a plain-text refusal. */
+    function authorizePage(): void {
+      const text = (status: number, body: string): void => {
+        record.status = status;
+        res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end(body);
+      };
+      if (!signedIn) return text(401, 'Nobody is signed in to the contract server (signIn(login)).');
+      let back: string;
+      try {
+        back = consent(url.toString(), signedIn);
+      } catch (e) {
+        return text(400, (e as Error).message);
+      }
+      record.status = 302;
+      res.writeHead(302, { location: back });
+      res.end();
+    }
+
     function exchangeCode(rawBody: string): void {
       const type = (req.headers['content-type'] ?? '').toLowerCase();
       let params: Record<string, unknown> = {};
@@ -292,22 +338,10 @@ export async function startGitHubContractServer(options: GitHubContractServerOpt
     enterpriseApiUrl: `${state.origin}/api/v3`,
     requests,
     issued,
-    approve(authorizeUrl, login) {
-      const u = new URL(authorizeUrl);
-      if (u.origin !== state.origin || u.pathname !== '/login/oauth/authorize') throw new Error(`not this server's authorize page: ${u.origin}${u.pathname}`);
-      const app = [...apps.values()].find((a) => a.clientId === u.searchParams.get('client_id'));
-      if (!app) throw new Error('unknown client_id');
-      const user = users.get(login.toLowerCase());
-      if (!user) throw new Error(`unknown user ${login}`);
-      const redirectUri = u.searchParams.get('redirect_uri');
-      const code = randomBytes(10).toString('hex');
-      issued.push(code);
-      codes.set(code, { appId: app.id, userId: user.id, redirectUri, expiresAt: Date.now() + 10 * 60_000 });
-      const back = new URL(redirectUri ?? `https://atrium.invalid/callback`);
-      back.searchParams.set('code', code);
-      const oauthState = u.searchParams.get('state');
-      if (oauthState !== null) back.searchParams.set('state', oauthState);
-      return back.toString();
+    approve: consent,
+    signIn(login) {
+      if (login !== null && !users.has(login.toLowerCase())) throw new Error(`unknown user ${login}`);
+      signedIn = login;
     },
     setInstallationTokenLifetime(seconds) {
       tokenLifetime = seconds;

@@ -85,6 +85,11 @@ export interface GitHubContractServer {
    * the URL is not this server's authorize page or names an unknown client.
    */
   approve(authorizeUrl: string, login: string): string;
+  /**
+   * Signs `login` in to "GitHub" (null: signs out): GET /login/oauth/authorize then approves for
+   * that user at once and redirects back, the contract's shortcut for the consent page.
+   */
+  signIn(login: string | null): void;
   setInstallationTokenLifetime(seconds: number): void;
   setSuspended(installationId: number, suspended: boolean): void;
   /** Revokes an installation token before its expiry (as DELETE /installation/token would). */

@@ -13,10 +13,19 @@ export interface GitProviderRow {
   credentials: string;
   installationId: number | null;
   githubAccount: { key: string; login: string; id: number } | null;
+  /** Who linked the GitHub account with the OAuth step (their GitHub login and id, the Atrium user, when). */
+  githubLinkedBy: GitHubLinkedBy | null;
   version: number;
   createdBy: string | null;
   createdAt: string;
   updatedAt: string;
+}
+
+export interface GitHubLinkedBy {
+  login: string;
+  id: number;
+  userId: string | null;
+  at: string;
 }
 
 const toRow = (r: GitProvidersTable): GitProviderRow => ({
@@ -28,6 +37,7 @@ const toRow = (r: GitProvidersTable): GitProviderRow => ({
   credentials: r.credentials,
   installationId: r.installation_id === null ? null : Number(r.installation_id),
   githubAccount: r.github_account_key ? { key: r.github_account_key, login: r.github_account_login ?? '', id: Number(r.github_account_id ?? 0) } : null,
+  githubLinkedBy: r.github_linked_login ? { login: r.github_linked_login, id: Number(r.github_linked_id ?? 0), userId: r.github_linked_by, at: r.github_linked_at ?? '' } : null,
   version: Number(r.version),
   createdBy: r.created_by,
   createdAt: r.created_at,
@@ -75,6 +85,10 @@ export function createGitProvidersRepository(store: Pick<Store, 'db'>) {
           github_account_key: p.githubAccount?.key ?? null,
           github_account_login: p.githubAccount?.login ?? null,
           github_account_id: p.githubAccount?.id ?? null,
+          github_linked_login: p.githubLinkedBy?.login ?? null,
+          github_linked_id: p.githubLinkedBy?.id ?? null,
+          github_linked_by: p.githubLinkedBy?.userId ?? null,
+          github_linked_at: p.githubLinkedBy?.at ?? null,
           version: p.version,
           created_by: p.createdBy,
           created_at: p.createdAt,
@@ -83,7 +97,7 @@ export function createGitProvidersRepository(store: Pick<Store, 'db'>) {
         .execute();
     },
     /** Optimistic concurrency: false when the version moved. */
-    async update(tx: DbOrTx, id: string, expected: number, set: { name?: string; config?: Record<string, unknown>; credentials?: string; installationId?: number | null; githubAccount?: GitProviderRow['githubAccount'] }): Promise<boolean> {
+    async update(tx: DbOrTx, id: string, expected: number, set: { name?: string; config?: Record<string, unknown>; credentials?: string; installationId?: number | null; githubAccount?: GitProviderRow['githubAccount']; githubLinkedBy?: GitHubLinkedBy | null }): Promise<boolean> {
       const res = await tx
         .updateTable('git_providers')
         .set((eb) => ({
@@ -95,6 +109,15 @@ export function createGitProvidersRepository(store: Pick<Store, 'db'>) {
           ...(set.installationId !== undefined ? { installation_id: set.installationId } : {}),
           ...(set.githubAccount !== undefined
             ? { github_account_key: set.githubAccount?.key ?? null, github_account_login: set.githubAccount?.login ?? null, github_account_id: set.githubAccount?.id ?? null }
+            : {}),
+          // A new account (or none) forgets who linked the old one, unless the link is what is being set.
+          ...(set.githubLinkedBy !== undefined || set.githubAccount !== undefined
+            ? {
+                github_linked_login: set.githubLinkedBy?.login ?? null,
+                github_linked_id: set.githubLinkedBy?.id ?? null,
+                github_linked_by: set.githubLinkedBy?.userId ?? null,
+                github_linked_at: set.githubLinkedBy?.at ?? null,
+              }
             : {}),
         }))
         .where('id', '=', id)

@@ -1,10 +1,15 @@
 /** Git providers of a workspace (admins): parse, call the providers service's `api`, present. */
 import { callerOf } from '../../http/http-auth.js';
 import { errorResponses, NoContent, WsParams, type ZApp } from '../../http/http-schemas.js';
+import { registerGitHubLinkRoutes } from './git-providers-github-routes.js';
 import type { GitProvidersApi } from './git-providers-service.js';
 import { CreateGitProviderBody, GitProviderList, GitProviderParams, GitProviderPatch, GitProviderTestBody, GitProviderTestResult, SanitizedGitProviderSchema } from './git-providers-schema.js';
 
-export function registerGitProvidersRoutes(app: ZApp, s: { providers: GitProvidersApi }): void {
+/**
+ * `opts.publicUrl`: the origin browsers reach Atrium at (GitHub sends the admin back there);
+ * unset, the request's own origin as Fastify reads it (X-Forwarded-* only from trusted proxies).
+ */
+export function registerGitProvidersRoutes(app: ZApp, s: { providers: GitProvidersApi }, opts: { publicUrl?: string } = {}): void {
   const tags = ['git-providers'];
 
   app.get('/workspaces/:ws/git-providers', { schema: { tags, summary: 'Git providers of the workspace (admins; never their credentials)', params: WsParams, response: { 200: GitProviderList, ...errorResponses } } }, async (req) =>
@@ -31,4 +36,6 @@ export function registerGitProvidersRoutes(app: ZApp, s: { providers: GitProvide
   app.post('/workspaces/:ws/git-providers/:id/test', { schema: { tags, summary: 'Check the credentials (and access to a repository); says what is wrong (admins)', params: GitProviderParams, body: GitProviderTestBody, response: { 200: GitProviderTestResult, ...errorResponses } } }, async (req) =>
     s.providers.test(callerOf(req), req.params.ws, req.params.id, req.body ?? {}),
   );
+
+  registerGitHubLinkRoutes(app, s, opts);
 }

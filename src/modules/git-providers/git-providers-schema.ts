@@ -25,6 +25,9 @@ export const GitProviderPatch = z.strictObject({
   expectedVersion: z.number().int().positive().optional(),
 });
 export const GitProviderParams = z.strictObject({ ws: IdParam, id: IdParam });
+export const GitHubAuthorizeBody = z.strictObject({
+  installationId: InstallationId.optional().describe('The App installation to link, when the admin can access several (else the only one is used)'),
+});
 export const GitProviderTestBody = z.strictObject({
   repository: z.string().trim().min(1).max(500).optional().describe('A repository path (group/project) to check access to; token providers need one'),
 });
@@ -39,6 +42,10 @@ export const SanitizedGitProviderSchema = z
     hasCredentials: z.literal(true).describe('Credentials are write-only: never returned'),
     installationId: z.number().int().nullable(),
     githubAccount: z.object({ login: z.string(), id: z.number().int() }).nullable().describe('The GitHub account this workspace is linked to (rule 11)'),
+    githubLinkedBy: z
+      .object({ login: z.string(), id: z.number().int(), linkedAt: Timestamp })
+      .nullable()
+      .describe('The GitHub user (an admin) who linked the account with the OAuth step, and when; null when the installation was set by id'),
     packageCount: z.number().int(),
     version: z.number().int(),
     createdAt: Timestamp,
@@ -46,6 +53,13 @@ export const SanitizedGitProviderSchema = z
   })
   .meta({ id: 'GitProvider' });
 export const GitProviderList = z.object({ providers: z.array(SanitizedGitProviderSchema), allowedActions: WorkspaceAllowedActions });
+
+export const GitHubAuthorizeResult = z
+  .object({
+    authorizeUrl: z.string().describe("GitHub's sign-in page for this App: open it in the same browser; GitHub sends it back to the callback"),
+    expiresAt: Timestamp.describe('The sign-in must be completed before this time'),
+  })
+  .meta({ id: 'GitHubAuthorizeResult' });
 
 export const GitProviderTestResult = z
   .object({

@@ -31,9 +31,10 @@ import type { AuditService } from '../audit/audit-service.js';
 import type { AuthzPolicies } from '../authz/authz-policies.js';
 import { requirePlan } from '../plans.js';
 import type { WorkspaceRow, WorkspacesService } from '../workspaces/workspaces-service.js';
+import { createGitHubLinking, type GitHubLinkOptions } from './git-providers-github-link.js';
 import { type GitProviderRow, type GitProvidersRepository, isGitHubKind } from './git-providers-repository.js';
 
-export interface GitProvidersOptions {
+export interface GitProvidersOptions extends GitHubLinkOptions {
   ssrf: SsrfPolicy;
   /** http:// to loopback for providers and git (the tests' local servers). Never in production. */
   allowHttpLoopback?: boolean;
@@ -146,6 +147,7 @@ export function createGitProvidersService(deps: Deps, opts: GitProvidersOptions)
       hasCredentials: true as const,
       installationId: p.installationId,
       githubAccount: p.githubAccount ? { login: p.githubAccount.login, id: p.githubAccount.id } : null,
+      githubLinkedBy: p.githubLinkedBy ? { login: p.githubLinkedBy.login, id: p.githubLinkedBy.id, linkedAt: p.githubLinkedBy.at } : null,
       packageCount,
       version: p.version,
       createdAt: p.createdAt,
@@ -177,7 +179,7 @@ export function createGitProvidersService(deps: Deps, opts: GitProvidersOptions)
     // Encrypt first: it may create the workspace's data key, which must not wait on our transaction.
     const ct = await deps.crypto.encryptForWorkspace(ws.id, JSON.stringify(parsed.credentials), aadFor(id));
     const now = nowIso();
-    const row: GitProviderRow = { id, workspaceId: ws.id, kind: body.kind, name: body.name, config: parsed.config, credentials: ct, installationId: body.installationId ?? null, githubAccount: account, version: 1, createdBy: actorId, createdAt: now, updatedAt: now };
+    const row: GitProviderRow = { id, workspaceId: ws.id, kind: body.kind, name: body.name, config: parsed.config, credentials: ct, installationId: body.installationId ?? null, githubAccount: account, githubLinkedBy: null, version: 1, createdBy: actorId, createdAt: now, updatedAt: now };
     try {
       await deps.store.transaction(async (tx) => {
         if (await repo.nameClash(tx, ws.id, body.name)) throw new AppError('already_exists', `A git provider named '${body.name}' already exists in this workspace.`, { field: 'name' });
@@ -224,7 +226,9 @@ export function createGitProvidersService(deps: Deps, opts: GitProvidersOptions)
           if (linked && linked.id !== p.id) throw rule11Error(account.login, linked.workspaceId !== p.workspaceId);
         }
         const expected = patch.expectedVersion ?? p.version;
-        const ok = await repo.update(tx, p.id, expected, { name: patch.name, config: parsed?.config, credentials: ct, installationId: patch.installationId, githubAccount: account });
+        // The same account again keeps who linked it; another (or none) forgets it.
+        const githubLinkedBy = account !== undefined && account?.key === p.githubAccount?.key ? p.githubLinkedBy : undefined;
+        const ok = await repo.update(tx, p.id, expected, { name: patch.name, config: parsed?.config, credentials: ct, installationId: patch.installationId, githubAccount: account, githubLinkedBy });
         if (!ok) throw new AppError('version_conflict', `Git provider '${p.name}' was changed by someone else. Reload it and apply your change again.`, { expectedVersion: expected });
         await deps.audit.record(tx, ctx, {
           workspaceId: p.workspaceId,
@@ -296,6 +300,8 @@ export function createGitProvidersService(deps: Deps, opts: GitProvidersOptions)
     return { ws, p };
   };
   const present = async (p: GitProviderRow) => view(p, (await repo.packageCounts(p.workspaceId)).get(p.id) ?? 0);
+  const toAppError = (e: unknown) => (e instanceof GitProviderError ? providerErrorToAppError(e) : e);
+  const linking = createGitHubLinking({ ...deps, clientFor, githubAccountOf, rule11Error, mapUnique, gate, toAppError }, opts);
 
   const api = {
     /** Providers are integration settings: admins see and manage them. */
@@ -330,6 +336,9 @@ export function createGitProvidersService(deps: Deps, opts: GitProvidersOptions)
       const { p } = await load(caller, wsRef, id);
       return test(p, body.repository);
     },
+    /** The GitHub OAuth step (git-providers-github-link.ts): start, and the callback. */
+    authorizeGitHub: linking.authorize,
+    completeGitHubLink: linking.complete,
   };
 
   return {

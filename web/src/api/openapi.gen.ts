@@ -5121,6 +5121,70 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/v1/workspaces/{ws}/git-providers/{id}/github/authorize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start linking the workspace's GitHub account (admins; GitHub kinds with the App's client id and secret): answers GitHub's sign-in URL to open in this browser, and sets a short-lived cookie the callback needs. Optionally names the App installation to use. */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    ws: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description The App installation to link, when the admin can access several (else the only one is used) */
+                        installationId?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                "4XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                "5XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["GitHubAuthorizeResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces/{ws}/git-providers/{id}/test": {
         parameters: {
             query?: never;
@@ -7220,6 +7284,24 @@ export interface components {
             /** @constant */
             type: "error";
         };
+        GitHubAuthorizeResult: {
+            /** @description GitHub's sign-in page for this App: open it in the same browser; GitHub sends it back to the callback */
+            authorizeUrl: string;
+            /**
+             * Format: date-time
+             * @description The sign-in must be completed before this time
+             */
+            expiresAt: string;
+        };
+        GitHubAuthorizeResultInput: {
+            /** @description GitHub's sign-in page for this App: open it in the same browser; GitHub sends it back to the callback */
+            authorizeUrl: string;
+            /**
+             * Format: date-time
+             * @description The sign-in must be completed before this time
+             */
+            expiresAt: string;
+        };
         GitPackage: {
             /** @description Groups with access: custom group ids, "workspace", "workspace-guests" or "public" */
             access: string[];
@@ -7325,6 +7407,16 @@ export interface components {
                 id: number;
                 login: string;
             } | null;
+            /** @description The GitHub user (an admin) who linked the account with the OAuth step, and when; null when the installation was set by id */
+            githubLinkedBy: {
+                id: number;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 time (UTC)
+                 */
+                linkedAt: string;
+                login: string;
+            } | null;
             /**
              * @description Credentials are write-only: never returned
              * @constant
@@ -7355,6 +7447,16 @@ export interface components {
             /** @description The GitHub account this workspace is linked to (rule 11) */
             githubAccount: {
                 id: number;
+                login: string;
+            } | null;
+            /** @description The GitHub user (an admin) who linked the account with the OAuth step, and when; null when the installation was set by id */
+            githubLinkedBy: {
+                id: number;
+                /**
+                 * Format: date-time
+                 * @description ISO-8601 time (UTC)
+                 */
+                linkedAt: string;
                 login: string;
             } | null;
             /**
@@ -8034,6 +8136,10 @@ export interface components {
             log?: string;
             /** @description null unless the caller may see the package, or was granted can_edit on the project */
             name: string | null;
+            /** @description Installed with other install commands or another network switch than the package has now: reinstall to rebuild at the same commit */
+            outdated?: boolean;
+            /** @description What changed since the install, when outdated */
+            outdatedReason?: string | null;
             pinnedAt?: string | null;
             ref?: components["schemas"]["GitRef"];
             repository?: string;
@@ -8057,6 +8163,10 @@ export interface components {
             log?: string;
             /** @description null unless the caller may see the package, or was granted can_edit on the project */
             name: string | null;
+            /** @description Installed with other install commands or another network switch than the package has now: reinstall to rebuild at the same commit */
+            outdated?: boolean;
+            /** @description What changed since the install, when outdated */
+            outdatedReason?: string | null;
             pinnedAt?: string | null;
             ref?: components["schemas"]["GitRefInput"];
             repository?: string;

@@ -12,6 +12,7 @@ type Schemas = components['schemas'];
 export type GitProvider = Schemas['GitProvider'];
 export type GitProviderKind = Schemas['GitProviderKind'];
 export type GitProviderTestResult = Schemas['GitProviderTestResult'];
+export type GitHubAuthorizeResult = Schemas['GitHubAuthorizeResult'];
 export type GitPackage = Schemas['GitPackage'];
 export type ProjectPackage = Schemas['ProjectPackage'];
 export type PackageInstallEvent = Schemas['PackageInstallEvent'];
@@ -42,3 +43,7 @@ export const installPackage = (projectId: string, name: string, onEvent: (ev: Pa
 
 export const archiveUrl = (projectId: string, name: string, format: 'tar' | 'zip') =>
   `/api/v1/projects/${encodeURIComponent(projectId)}/packages/${encodeURIComponent(name)}/archive?format=${format}`;
+
+/** Starts the GitHub OAuth step: GitHub's sign-in URL (the server also sets the cookie its callback needs). */
+export const startGitHubLink = (ws: string, id: string, installationId?: number) =>
+  unwrap(client.POST('/api/v1/workspaces/{ws}/git-providers/{id}/github/authorize', { params: { path: { ws, id } }, body: installationId === undefined ? {} : { installationId } }));

@@ -1,15 +1,15 @@
 /**
- * Settings › Workspace › Integrations › Git packages: the workspace's git providers (admins; the
- * credentials are write-only) and its packages (assets: usage, groups with access, edit, update a
+ * Settings › Workspace › Integrations › Git packages: the workspace's git providers (admins;
+ * GitProvidersSection.tsx) and its packages (assets: usage, groups with access, edit, update a
  * branch package's pins with a preview, delete with a preview — rule 8).
  */
-import { Alert, Badge, Code, Group, List, NumberInput, PasswordInput, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
+import { Badge, Code, Group, List, Select, SimpleGrid, Stack, Switch, Text, Textarea, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { IconPencil, IconPlugConnected, IconRefresh, IconTrash } from '@tabler/icons-react';
+import { IconPencil, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { client, unwrap } from '../api/client';
-import { type GitPackage, type GitPackageUpdateResult, type GitProvider, type GitProviderKind, type GitProviderTestResult, packageKeys, useGitPackages, useGitProviders } from '../api/packages';
+import { type GitPackage, type GitPackageUpdateResult, type GitProvider, packageKeys, useGitPackages, useGitProviders } from '../api/packages';
 import { canManage, GroupsWithAccess, sameAccess, useConfirmableSave } from '../components/AssetAccess';
 import { DeleteAssetModal } from '../components/DeleteAssetModal';
 import { AddButton, GroupBadges, Loading, NameCell, SectionIntro } from '../components/common';
@@ -17,8 +17,8 @@ import { FormModal } from '../components/FormModal';
 import { ImpactConfirm } from '../components/ImpactConfirm';
 import { ResourceTable } from '../components/ResourceTable';
 import { useWorkspace } from '../session';
+import { GitProvidersSection } from './GitProvidersSection';
 
-const KIND_LABELS: Record<GitProviderKind, string> = { github: 'GitHub', github_enterprise: 'GitHub Enterprise Server', gitlab: 'GitLab', bitbucket: 'Bitbucket', https: 'HTTPS remote' };
 const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 10) : '—');
 
 export function GitPackagesSection() {
@@ -26,38 +26,12 @@ export function GitPackagesSection() {
   const packages = useGitPackages(ws.id);
   const isAdmin = !!packages.data?.allowedActions.includes('manage_assets');
   const providers = useGitProviders(ws.id, isAdmin);
-  const [newProvider, setNewProvider] = useState(false);
-  const [testing, setTesting] = useState<GitProvider | null>(null);
-  const [removingProvider, setRemovingProvider] = useState<GitProvider | null>(null);
   const [editing, setEditing] = useState<GitPackage | 'new' | null>(null);
   const [updating, setUpdating] = useState<GitPackage | null>(null);
   const [deleting, setDeleting] = useState<GitPackage | null>(null);
   return (
     <Stack>
-      {isAdmin && (
-        <>
-          <SectionIntro title="Git providers" action={<AddButton label="New git provider" onClick={() => setNewProvider(true)} />}>
-            Where packages come from: a GitHub App, GitLab, Bitbucket or any HTTPS remote. Credentials are stored encrypted and never shown again.
-          </SectionIntro>
-          <ResourceTable
-            label="Git providers"
-            query={providers}
-            rows={(d) => d.providers}
-            minWidth={640}
-            empty="No git provider yet."
-            columns={[
-              { header: 'Name', render: (p) => <NameCell name={p.name} detail={String(p.config.baseUrl ?? p.config.apiBaseUrl ?? '')} /> },
-              { header: 'Kind', render: (p) => <Text size="sm">{KIND_LABELS[p.kind]}</Text> },
-              { header: 'Account', render: (p) => <Text size="sm">{p.githubAccount?.login ?? '—'}</Text> },
-              { header: 'Packages', render: (p) => <Text size="sm">{p.packageCount}</Text> },
-            ]}
-            actions={[
-              { label: 'Test', icon: <IconPlugConnected size={16} />, onClick: (p) => setTesting(p) },
-              { label: 'Delete', icon: <IconTrash size={16} />, color: 'red', divider: true, onClick: (p) => setRemovingProvider(p) },
-            ]}
-          />
-        </>
-      )}
+      {isAdmin && <GitProvidersSection providers={providers} />}
       <SectionIntro title="Git packages" action={isAdmin && <AddButton label="New git package" onClick={() => setEditing('new')} />}>
         A repository pinned to a branch, tag or commit, with optional install commands that run in a sandbox. A project importing it is pinned to the commit the ref names then; “Update” moves a branch package’s projects to its new head.
       </SectionIntro>
@@ -88,153 +62,10 @@ export function GitPackagesSection() {
           { label: 'Delete', icon: <IconTrash size={16} />, color: 'red', divider: true, when: (p) => canManage(p), onClick: (p) => setDeleting(p) },
         ]}
       />
-      {newProvider && <ProviderModal onClose={() => setNewProvider(false)} />}
-      {testing && <TestProviderModal provider={testing} onClose={() => setTesting(null)} />}
-      {removingProvider && <RemoveProviderModal provider={removingProvider} onClose={() => setRemovingProvider(null)} />}
       {editing && <PackageModal pkg={editing === 'new' ? null : editing} providers={providers.data?.providers ?? []} onClose={() => setEditing(null)} />}
       {updating && <UpdateModal pkg={updating} onClose={() => setUpdating(null)} />}
       {deleting && <DeleteAssetModal kind="git-packages" id={deleting.id} name={deleting.name} kindLabel="Git package" onClose={() => setDeleting(null)} />}
     </Stack>
-  );
-}
-
-function ProviderModal({ onClose }: { onClose(): void }) {
-  const ws = useWorkspace();
-  const qc = useQueryClient();
-  const [kind, setKind] = useState<GitProviderKind>('gitlab');
-  const [name, setName] = useState('');
-  const [baseUrl, setBaseUrl] = useState('');
-  const [auth, setAuth] = useState<'bearer' | 'basic' | 'none'>('bearer');
-  const [username, setUsername] = useState('');
-  const [email, setEmail] = useState('');
-  const [token, setToken] = useState('');
-  const [appId, setAppId] = useState<string | number>('');
-  const [privateKey, setPrivateKey] = useState('');
-  const [installationId, setInstallationId] = useState<string | number>('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const github = kind === 'github' || kind === 'github_enterprise';
-  const submit = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      const base = baseUrl.trim();
-      const config: Record<string, unknown> = github
-        ? { appId: Number(appId), ...(base ? { apiBaseUrl: base } : {}) }
-        : kind === 'https'
-          ? { baseUrl: base, auth, ...(auth === 'basic' ? { username } : {}) }
-          : kind === 'bitbucket'
-            ? { ...(base ? { baseUrl: base } : {}), ...(email ? { email } : {}) }
-            : { ...(base ? { baseUrl: base } : {}) };
-      const credentials: Record<string, string> = github ? { privateKey } : kind === 'https' ? (auth === 'none' ? {} : { secret: token }) : { token };
-      await unwrap(
-        client.POST('/api/v1/workspaces/{ws}/git-providers', {
-          params: { path: { ws: ws.id } },
-          body: { name: name.trim(), kind, config, credentials, ...(github && installationId !== '' ? { installationId: Number(installationId) } : {}) },
-        }),
-      );
-      await qc.invalidateQueries({ queryKey: packageKeys.providers(ws.id) });
-      notifications.show({ message: `Git provider ${name} connected.`, color: 'teal' });
-      onClose();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <FormModal title="New git provider" size="lg" onClose={onClose} onSubmit={() => void submit()} submitLabel="Connect provider" busy={busy} error={error}>
-      <SimpleGrid cols={2}>
-        <Select label="Kind" data={Object.entries(KIND_LABELS).map(([value, label]) => ({ value, label }))} value={kind} onChange={(v) => v && setKind(v as GitProviderKind)} allowDeselect={false} />
-        <TextInput label="Name" required value={name} onChange={(e) => setName(e.currentTarget.value)} data-autofocus />
-      </SimpleGrid>
-      <TextInput
-        label={github ? 'API base URL' : 'Base URL'}
-        description={github ? (kind === 'github' ? 'Leave empty for github.com' : 'https://HOST/api/v3') : kind === 'https' ? 'The remote host, e.g. https://git.example.com' : 'Leave empty for the cloud service'}
-        value={baseUrl}
-        onChange={(e) => setBaseUrl(e.currentTarget.value)}
-      />
-      {github ? (
-        <>
-          <SimpleGrid cols={2}>
-            <NumberInput label="App ID" required value={appId} onChange={setAppId} />
-            <NumberInput label="Installation ID" value={installationId} onChange={setInstallationId} />
-          </SimpleGrid>
-          <Textarea label="Private key" description="The App’s PEM private key; stored encrypted, never shown again" required autosize minRows={3} value={privateKey} onChange={(e) => setPrivateKey(e.currentTarget.value)} />
-        </>
-      ) : (
-        <>
-          {kind === 'https' && (
-            <SimpleGrid cols={2}>
-              <Select label="Authentication" data={[{ value: 'bearer', label: 'Bearer token' }, { value: 'basic', label: 'Basic (user + password)' }, { value: 'none', label: 'None' }]} value={auth} onChange={(v) => v && setAuth(v as typeof auth)} allowDeselect={false} />
-              {auth === 'basic' && <TextInput label="User name" value={username} onChange={(e) => setUsername(e.currentTarget.value)} />}
-            </SimpleGrid>
-          )}
-          {kind === 'bitbucket' && <TextInput label="Atlassian account email" value={email} onChange={(e) => setEmail(e.currentTarget.value)} />}
-          {!(kind === 'https' && auth === 'none') && (
-            <PasswordInput label="Access token" description="Read access to repositories is enough; stored encrypted, never shown again" required value={token} onChange={(e) => setToken(e.currentTarget.value)} autoComplete="new-password" />
-          )}
-        </>
-      )}
-    </FormModal>
-  );
-}
-
-function TestProviderModal({ provider, onClose }: { provider: GitProvider; onClose(): void }) {
-  const ws = useWorkspace();
-  const [repository, setRepository] = useState('');
-  const [result, setResult] = useState<GitProviderTestResult | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const run = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      setResult(await unwrap(client.POST('/api/v1/workspaces/{ws}/git-providers/{id}/test', { params: { path: { ws: ws.id, id: provider.id } }, body: repository.trim() ? { repository: repository.trim() } : {} })));
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <FormModal title={`Test ${provider.name}`} onClose={onClose} onSubmit={() => void run()} submitLabel="Test" busy={busy} error={error}>
-      <TextInput label="Repository" description="A repository path the credentials should read, e.g. group/project" value={repository} onChange={(e) => setRepository(e.currentTarget.value)} data-autofocus />
-      {result &&
-        (result.ok ? (
-          <Alert color="teal" title="The provider works">
-            <List size="sm">{result.checks.map((c) => <List.Item key={c}>{c}</List.Item>)}</List>
-          </Alert>
-        ) : (
-          <Alert color="red" title="Something is wrong">
-            {result.error?.message}
-          </Alert>
-        ))}
-    </FormModal>
-  );
-}
-
-function RemoveProviderModal({ provider, onClose }: { provider: GitProvider; onClose(): void }) {
-  const ws = useWorkspace();
-  const qc = useQueryClient();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async () => {
-    setBusy(true);
-    try {
-      await unwrap(client.DELETE('/api/v1/workspaces/{ws}/git-providers/{id}', { params: { path: { ws: ws.id, id: provider.id } } }));
-      await qc.invalidateQueries({ queryKey: packageKeys.providers(ws.id) });
-      onClose();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <FormModal title={`Disconnect ${provider.name}`} onClose={onClose} onSubmit={() => void submit()} submitLabel="Disconnect" submitColor="red" busy={busy} error={error}>
-      <Text size="sm">Its credentials are deleted. A provider that packages still use cannot be disconnected.</Text>
-    </FormModal>
   );
 }
 
