@@ -8,8 +8,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { type CliApi, CliError, EXIT, ndjson, saveTo, serverErrorText, type ServerError } from './cli-http.js';
 
 export interface RuntimeIntegration {
   id: string;
@@ -19,19 +19,13 @@ export interface RuntimeIntegration {
   files: { path: string; size: number; modified: string }[];
 }
 
-interface Api {
-  base: string;
-  token: string;
+/** The server, and the project `atrium run` works in. */
+export interface RunApi {
+  api: CliApi;
   project: string;
 }
 
-const headers = (api: Api, extra: Record<string, string> = {}) => ({ authorization: `Bearer ${api.token}`, ...extra });
-const projectUrl = (api: Api, rest: string) => `${api.base}/api/v1/projects/${encodeURIComponent(api.project)}${rest}`;
-
-async function failure(res: Response): Promise<Error> {
-  const body = (await res.json().catch(() => null)) as { error?: { code: string; message: string } } | null;
-  return new Error(body?.error ? `${body.error.message} (${body.error.code})` : `Atrium answered HTTP ${res.status}.`);
-}
+const projectPath = (r: RunApi, rest: string) => `/api/v1/projects/${encodeURIComponent(r.project)}${rest}`;
 
 async function sha256(file: string): Promise<string> {
   const h = createHash('sha256');
@@ -52,10 +46,8 @@ async function walk(root: string, rel = ''): Promise<string[]> {
 }
 
 /** Downloads the files into `workDir`; returns what was there (path → sha256) to compare after. */
-export async function materializeFiles(api: Api, workDir: string, log: (line: string) => void): Promise<{ integrations: RuntimeIntegration[]; before: Map<string, string> }> {
-  const res = await fetch(projectUrl(api, '/runtime/files'), { headers: headers(api) });
-  if (!res.ok) throw await failure(res);
-  const { integrations } = (await res.json()) as { integrations: RuntimeIntegration[] };
+export async function materializeFiles(r: RunApi, workDir: string, log: (line: string) => void): Promise<{ integrations: RuntimeIntegration[]; before: Map<string, string> }> {
+  const { integrations } = await r.api.json<{ integrations: RuntimeIntegration[] }>(projectPath(r, '/runtime/files'));
   const before = new Map<string, string>();
   for (const i of integrations) {
     await fs.promises.mkdir(path.join(workDir, i.folder), { recursive: true });
@@ -64,9 +56,7 @@ export async function materializeFiles(api: Api, workDir: string, log: (line: st
       // The server's paths are normalised; this check keeps a confused server from writing elsewhere.
       if (!dest.startsWith(path.resolve(workDir) + path.sep)) throw new Error(`Refusing a file path outside the working directory: ${f.path}`);
       await fs.promises.mkdir(path.dirname(dest), { recursive: true });
-      const r = await fetch(projectUrl(api, `/files/content?path=${encodeURIComponent(f.path)}`), { headers: headers(api) });
-      if (!r.ok || !r.body) throw await failure(r);
-      await pipeline(Readable.fromWeb(r.body as import('node:stream/web').ReadableStream), fs.createWriteStream(dest));
+      await saveTo(await r.api.request(projectPath(r, '/files/content'), { query: { path: f.path } }), dest);
       before.set(f.path, await sha256(dest));
     }
     log(`atrium: ${i.files.length} file(s) of '${i.name}' in ${i.folder}/${i.writeback ? ' (writeback on)' : ''}`);
@@ -75,7 +65,7 @@ export async function materializeFiles(api: Api, workDir: string, log: (line: st
 }
 
 /** After the command: new or changed files under a writeback integration's folder go back. */
-export async function writeBackFiles(api: Api, workDir: string, integrations: RuntimeIntegration[], before: Map<string, string>, log: (line: string) => void): Promise<string[]> {
+export async function writeBackFiles(r: RunApi, workDir: string, integrations: RuntimeIntegration[], before: Map<string, string>, log: (line: string) => void): Promise<string[]> {
   const sent: string[] = [];
   for (const i of integrations.filter((x) => x.writeback)) {
     const changed: string[] = [];
@@ -84,26 +74,15 @@ export async function writeBackFiles(api: Api, workDir: string, integrations: Ru
       const file = path.join(workDir, i.folder, rel);
       if (before.get(p) === (await sha256(file))) continue;
       const size = (await fs.promises.stat(file)).size;
-      const up = await fetch(projectUrl(api, `/files/content?path=${encodeURIComponent(p)}`), {
-        method: 'PUT',
-        headers: headers(api, { 'content-type': 'application/octet-stream', 'content-length': String(size) }),
-        body: Readable.toWeb(fs.createReadStream(file)) as unknown as BodyInit,
-        duplex: 'half',
-      } as RequestInit);
-      if (!up.ok) throw await failure(up);
+      await r.api.request(projectPath(r, '/files/content'), { method: 'PUT', query: { path: p }, stream: { body: fs.createReadStream(file), length: size } });
       changed.push(p);
     }
     if (!changed.length) continue;
-    const ex = await fetch(projectUrl(api, `/file-integrations/${encodeURIComponent(i.id)}/export`), {
-      method: 'POST',
-      headers: headers(api, { 'content-type': 'application/json' }),
-      body: JSON.stringify({ paths: changed }),
-    });
-    if (!ex.ok) throw await failure(ex);
-    const events = (await ex.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; key?: string; error?: { message: string; code: string } });
-    const err = events.find((e) => e.type === 'error');
-    if (err?.error) throw new Error(`Exporting to '${i.name}' failed: ${err.error.message} (${err.error.code})`);
-    for (const e of events) if (e.type === 'file') log(`atrium: exported ${e.key} to '${i.name}'`);
+    const ex = await r.api.request(projectPath(r, `/file-integrations/${encodeURIComponent(i.id)}/export`), { json: { paths: changed } });
+    for await (const e of ndjson<{ type: string; key?: string; error?: ServerError }>(ex)) {
+      if (e.type === 'file') log(`atrium: exported ${e.key} to '${i.name}'`);
+      if (e.type === 'error' && e.error) throw new CliError(`Exporting to '${i.name}' failed: ${serverErrorText(e.error)}`, EXIT.failed, e.error.code);
+    }
     sent.push(...changed);
   }
   if (!sent.length && integrations.some((x) => x.writeback)) log('atrium: no new or changed files to write back');

@@ -7,17 +7,11 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
+import { saveTo } from './cli-http.js';
+import type { RunApi } from './cli-run-files.js';
 
 const run = promisify(execFile);
-
-interface Api {
-  base: string;
-  token: string;
-  project: string;
-}
 
 interface RuntimePackage {
   name: string;
@@ -27,11 +21,8 @@ interface RuntimePackage {
   error: { code: string; message: string } | null;
 }
 
-export async function materializePackages(api: Api, workDir: string, log: (line: string) => void): Promise<string[]> {
-  const headers = { authorization: `Bearer ${api.token}` };
-  const res = await fetch(`${api.base}/api/v1/projects/${encodeURIComponent(api.project)}/runtime/packages`, { headers });
-  const body = (await res.json().catch(() => null)) as { packages?: RuntimePackage[]; error?: { code: string; message: string } } | null;
-  if (!res.ok || !body?.packages) throw new Error(body?.error ? `${body.error.message} (${body.error.code})` : `Atrium answered HTTP ${res.status} for the project's packages.`);
+export async function materializePackages(r: RunApi, workDir: string, log: (line: string) => void): Promise<string[]> {
+  const body = await r.api.json<{ packages: RuntimePackage[] }>(`/api/v1/projects/${encodeURIComponent(r.project)}/runtime/packages`);
   const done: string[] = [];
   for (const p of body.packages) {
     if (p.status !== 'installed' || !p.archivePath) {
@@ -43,9 +34,7 @@ export async function materializePackages(api: Api, workDir: string, log: (line:
     const dest = path.join(workDir, 'packages', p.name);
     await fs.promises.mkdir(dest, { recursive: true });
     const tarFile = path.join(workDir, 'packages', `.${p.name}.tar`);
-    const r = await fetch(`${api.base}${p.archivePath}`, { headers });
-    if (!r.ok || !r.body) throw new Error(`Downloading package ${p.name} failed: HTTP ${r.status}.`);
-    await pipeline(Readable.fromWeb(r.body as never), fs.createWriteStream(tarFile));
+    await saveTo(await r.api.request(p.archivePath), tarFile);
     await run('tar', ['--no-same-owner', '-C', dest, '-xf', tarFile]);
     await fs.promises.rm(tarFile, { force: true });
     log(`atrium: packages/${p.name} @ ${p.commit?.slice(0, 12)}`);

@@ -11,24 +11,15 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CliError, EXIT, createApi } from './cli-http.js';
 import { materializeFiles, writeBackFiles } from './cli-run-files.js';
 import { materializePackages } from './cli-run-packages.js';
 
 export async function runWithProjectEnv(opts: { url: string; token: string; project: string; command: string[] }): Promise<number> {
-  const base = opts.url.replace(/\/+$/, '');
-  let res: Response;
-  try {
-    res = await fetch(`${base}/api/v1/projects/${encodeURIComponent(opts.project)}/runtime/env`, { headers: { authorization: `Bearer ${opts.token}` } });
-  } catch (e) {
-    throw new Error(`Cannot reach Atrium at ${base}: ${(e as Error).message}`);
-  }
-  const body = (await res.json().catch(() => null)) as { env?: Record<string, string>; error?: { code: string; message: string } } | null;
-  if (!res.ok || !body?.env) {
-    throw new Error(body?.error ? `${body.error.message} (${body.error.code})` : `Atrium answered HTTP ${res.status}.`);
-  }
   const [cmd, ...args] = opts.command;
-  if (!cmd) throw new Error('Give the command to run after --, e.g. atrium run --project P -- python job.py');
-  const api = { base, token: opts.token, project: opts.project };
+  if (!cmd) throw new CliError('Give the command to run after --, e.g. atrium run --project P -- python job.py', EXIT.usage);
+  const api = { api: createApi({ url: opts.url, token: opts.token }), project: opts.project };
+  const body = await api.api.json<{ env: Record<string, string> }>(`/api/v1/projects/${encodeURIComponent(opts.project)}/runtime/env`);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const workDir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'atrium-run-'));
   try {

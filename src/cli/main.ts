@@ -13,11 +13,15 @@ import { PLANS, type Plan } from '../modules/plans.js';
 import { assertSandboxAvailable, sandboxAvailable } from '../sandbox/sandbox-bwrap.js';
 import { openStore } from '../store/store.js';
 import { createAuditService } from '../modules/audit/audit-service.js';
+import { registerFilesCommands } from './cli-files.js';
+import { CliError, EXIT } from './cli-http.js';
 import { keysRotate } from './cli-keys.js';
 import { runWithProjectEnv } from './cli-run.js';
 
 const program = new Command();
 program.name('atrium').description('Atrium: share data connections, secrets, git packages and S3 buckets with projects.').version(VERSION);
+// Wrong arguments exit 2, like every other usage error here (commander's own default is 1); help and --version exit 0.
+program.exitOverride((err) => process.exit(err.exitCode === 0 ? EXIT.ok : EXIT.usage));
 
 const storeOptions = (cmd: Command) =>
   cmd
@@ -169,12 +173,15 @@ program
   .description("Run a command with a project's secrets as environment variables (needs ATRIUM_URL and ATRIUM_TOKEN, a token with the write scope)")
   .requiredOption('--project <id>', 'project id')
   .option('--url <url>', 'Atrium server (env ATRIUM_URL)', process.env.ATRIUM_URL ?? 'http://127.0.0.1:8080')
+  .option('--token <token>', 'API token (env ATRIUM_TOKEN; prefer the variable: arguments show in the process list)')
   .argument('<command...>', 'the command and its arguments, after --')
-  .action(async (command: string[], opts: { project: string; url: string }) => {
-    const token = process.env.ATRIUM_TOKEN;
+  .action(async (command: string[], opts: { project: string; url: string; token?: string }) => {
+    const token = opts.token ?? process.env.ATRIUM_TOKEN;
     if (!token) fail('Set ATRIUM_TOKEN to an API token with the write scope (create one with POST /api/v1/me/tokens): revealing secrets is not a read.');
     process.exitCode = await runWithProjectEnv({ url: opts.url, token, project: opts.project, command });
   });
+
+registerFilesCommands(program);
 
 function fail(message: string): never {
   process.stderr.write(`atrium: ${message}\n`);
@@ -188,4 +195,8 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-program.parseAsync(process.argv).catch((err: Error) => fail(err.message));
+program.parseAsync(process.argv).catch((err: Error) => {
+  if (!(err instanceof CliError)) fail(err.message);
+  process.stderr.write(`atrium: ${err.message}\n`);
+  process.exit(err.exitCode);
+});
