@@ -115,6 +115,24 @@ describe('git packages in the console', () => {
     expect(await row.getByRole('link', { name: 'Download tools as zip' }).getAttribute('href')).toContain('/packages/tools/archive?format=zip');
   });
 
+  it('an editor sees the pin outdated once the install commands change, and reinstalls it', async () => {
+    const s = served.t.atrium.services.gitPackages.api;
+    const adminCaller = callerFor(served.t.users.admin);
+    const tools = (await s.list(adminCaller, served.t.demoWorkspaceId)).packages.find((p) => p.name === 'tools')!;
+    await s.update(adminCaller, served.t.demoWorkspaceId, tools.id, { installCommands: ['echo REBUILT-WITH-NEW-COMMANDS', 'mkdir -p dist', 'cp src/index.js dist/'] });
+    const editor = await as('editor@demo.local');
+    await openProject(editor, 'Revenue dashboard');
+    await editor.getByRole('tab', { name: 'Packages' }).click();
+    const row = editor.getByRole('table', { name: 'Packages' }).getByRole('row').filter({ hasText: 'tools' });
+    await row.getByLabel(/^outdated: .*commands/).waitFor();
+    await row.getByRole('button', { name: 'Reinstall' }).click();
+    // The install's log streams into a dialog while it runs, with the new commands.
+    await editor.getByRole('dialog', { name: 'Installing tools' }).getByText('REBUILT-WITH-NEW-COMMANDS').first().waitFor({ timeout: 30_000 });
+    await editor.keyboard.press('Escape');
+    await row.getByLabel(/^outdated/).waitFor({ state: 'detached', timeout: 30_000 });
+    await row.getByText('installed').waitFor();
+  });
+
   it('a user lacking access to it is downgraded, with the package named', async () => {
     // The guest can edit the Interview exercise; the admin imports the package there anyway (rule 7 asks first).
     await openProject(admin, 'Interview exercise');
