@@ -68,6 +68,7 @@ export function createS3Client(config: unknown, credentials: S3Credentials, opts
     requestTimeoutMs,
     partSize: Math.max(5 * MiB, opts.partSize ?? 8 * MiB),
     queueSize: Math.max(1, opts.queueSize ?? 4),
+    seen: {},
     guard() {
       if (!cfg.endpoint) return Promise.resolve();
       guarded ??= resolveSafeHost(new URL(cfg.endpoint).hostname, opts.ssrf).then(

@@ -3,7 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { parseS3Config } from './s3-config.js';
 import { S3ConnectorError } from './s3-errors.js';
-import { candidatePartSizes, EtagVerifier, parseEtag } from './s3-etag.js';
+import { candidatePartSizes, checkDigests, EtagVerifier, parseEtag } from './s3-etag.js';
 
 const MiB = 1024 * 1024;
 const md5 = (b: Buffer) => createHash('md5').update(b).digest();
@@ -74,6 +74,24 @@ describe('EtagVerifier', () => {
       expect(v.check(etag)).toEqual({ verified: true, method: 'multipart-md5' });
       expect(v.multipartEtag(partSize)).toBe(multipartEtag(data, partSize));
     }
+  });
+
+  it('a part size the store reported is the only one hashed (one pass), a wrong report falls back to guessing', () => {
+    const etag = parseEtag(multipartEtag(data, 4 * MiB));
+    expect(EtagVerifier.planFor(etag, data.length, 4 * MiB)).toEqual({ wholeMd5: false, partSizes: [4 * MiB] });
+    // 7 MiB cannot cut this object into 3 parts: ignored, the whole-MiB guesses are planned.
+    expect(EtagVerifier.planFor(etag, data.length, 7 * MiB)).toEqual({ wholeMd5: false, partSizes: [5 * MiB, 4 * MiB] });
+    expect(EtagVerifier.planFor(parseEtag(md5(data).toString('hex')), data.length, 4 * MiB)).toEqual({ wholeMd5: true, partSizes: [] });
+  });
+
+  it('digests() carries everything check() needs, as plain data', () => {
+    const etag = parseEtag(multipartEtag(data, 5 * MiB));
+    const v = new EtagVerifier(EtagVerifier.planFor(etag, data.length));
+    feed(v, data);
+    const d = structuredClone(v.digests());
+    expect(d.bytes).toBe(data.length);
+    expect(checkDigests(d, etag)).toEqual({ verified: true, method: 'multipart-md5' });
+    expect(checkDigests({ ...d, bytes: 1 }, parseEtag(md5(data).toString('hex')))).toMatchObject({ verified: false });
   });
 
   it('a multipart ETag that no candidate reproduces is "unverified", never "verified"', () => {

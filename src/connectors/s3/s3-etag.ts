@@ -10,9 +10,11 @@
  * None matching means "could not verify", not "corrupt": the uploader may have used odd sizes.
  *
  * Objects encrypted with SSE-KMS or SSE-C have ETags that are not MD5s at all; callers skip them.
+ *
+ * The hashing itself runs in a worker thread during transfers (s3-hashing.ts); `EtagDigests` is
+ * what it hands back and `checkDigests` judges it.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { Transform, type TransformCallback } from 'node:stream';
 
 const MiB = 1024 * 1024;
 
@@ -89,6 +91,12 @@ class PartHasher {
   }
 }
 
+/** What to hash: the whole stream's MD5 and/or the multipart ETag for each of these part sizes. */
+export interface HashPlan {
+  wholeMd5: boolean;
+  partSizes: number[];
+}
+
 export type EtagCheck =
   /** The bytes match the ETag. `method` says how it was known. */
   | { verified: true; method: 'md5' | 'multipart-md5' }
@@ -110,16 +118,21 @@ export class EtagVerifier {
    * `wholeMd5`: also hash the whole stream (single-part ETags). `partSizes`: candidate part sizes
    * for a multipart ETag.
    */
-  constructor(plan: { wholeMd5: boolean; partSizes: number[] }) {
+  constructor(plan: HashPlan) {
     this.whole = plan.wholeMd5 ? createHash('md5') : null;
     this.parts = plan.partSizes.map((p) => new PartHasher(p));
   }
 
   /** The hashing this ETag needs, for an object of `size` bytes. */
-  static planFor(etag: ParsedEtag | null, size: number, knownPartSize?: number): { wholeMd5: boolean; partSizes: number[] } {
+  static planFor(etag: ParsedEtag | null, size: number, knownPartSize?: number): HashPlan {
     if (!etag) return { wholeMd5: false, partSizes: [] };
     if (etag.kind === 'md5') return { wholeMd5: true, partSizes: [] };
-    return { wholeMd5: false, partSizes: candidatePartSizes(size, etag.parts, { known: knownPartSize }) };
+    // A part size the store reported is hashed alone: one pass over the bytes, not one per guess.
+    if (knownPartSize !== undefined) {
+      const known = candidatePartSizes(size, etag.parts, { known: knownPartSize, limit: 1 });
+      if (known[0] === knownPartSize) return { wholeMd5: false, partSizes: known };
+    }
+    return { wholeMd5: false, partSizes: candidatePartSizes(size, etag.parts) };
   }
 
   update(chunk: Buffer): void {
@@ -137,19 +150,13 @@ export class EtagVerifier {
     return this.whole ? this.whole.copy().digest('hex') : null;
   }
 
+  /** What was hashed, as plain data (it crosses from the hashing worker to the transfer). */
+  digests(): EtagDigests {
+    return { bytes: this.bytes, md5: this.md5(), multipart: this.parts.map((p) => ({ partSize: p.partSize, etag: p.etag().multipart })) };
+  }
+
   check(etag: ParsedEtag | null): EtagCheck {
-    if (!etag) return { verified: false, reason: 'the ETag is not an MD5 (encrypted with KMS or customer keys, or a store that uses other ETags)' };
-    if (etag.kind === 'md5') {
-      const got = this.md5();
-      if (got === null) return { verified: false, reason: 'the whole-object MD5 was not computed' };
-      return got === etag.md5
-        ? { verified: true, method: 'md5' }
-        : { verified: false, mismatch: true, reason: `MD5 ${got} does not match the ETag ${etag.md5}` };
-    }
-    const wanted = `${etag.md5}-${etag.parts}`;
-    for (const p of this.parts) if (p.etag().multipart === wanted) return { verified: true, method: 'multipart-md5' };
-    if (this.parts.length === 0) return { verified: false, reason: `no whole-MiB part size cuts ${this.bytes} bytes into ${etag.parts} parts` };
-    return { verified: false, reason: `the part size the uploader used is not one of those tried (${this.parts.map((p) => p.partSize).join(', ')} bytes)` };
+    return checkDigests(this.digests(), etag);
   }
 
   /** The multipart ETag these bytes make when cut at `partSize` (one of the planned sizes). */
@@ -158,13 +165,22 @@ export class EtagVerifier {
   }
 }
 
-/** A pass-through stream that feeds a verifier and reports progress. */
-export function verifyingStream(verifier: EtagVerifier, onBytes?: (total: number) => void): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback) {
-      verifier.update(chunk);
-      onBytes?.(verifier.byteCount);
-      cb(null, chunk);
-    },
-  });
+/** The hashes of one stream: its length, whole MD5 (if planned), multipart ETag per part size tried. */
+export interface EtagDigests {
+  bytes: number;
+  md5: string | null;
+  multipart: { partSize: number; etag: string }[];
+}
+
+/** Whether hashed bytes match an ETag (see EtagCheck). */
+export function checkDigests(d: EtagDigests, etag: ParsedEtag | null): EtagCheck {
+  if (!etag) return { verified: false, reason: 'the ETag is not an MD5 (encrypted with KMS or customer keys, or a store that uses other ETags)' };
+  if (etag.kind === 'md5') {
+    if (d.md5 === null) return { verified: false, reason: 'the whole-object MD5 was not computed' };
+    return d.md5 === etag.md5 ? { verified: true, method: 'md5' } : { verified: false, mismatch: true, reason: `MD5 ${d.md5} does not match the ETag ${etag.md5}` };
+  }
+  const wanted = `${etag.md5}-${etag.parts}`;
+  if (d.multipart.some((p) => p.etag === wanted)) return { verified: true, method: 'multipart-md5' };
+  if (d.multipart.length === 0) return { verified: false, reason: `no whole-MiB part size cuts ${d.bytes} bytes into ${etag.parts} parts` };
+  return { verified: false, reason: `the part size the uploader used is not one of those tried (${d.multipart.map((p) => p.partSize).join(', ')} bytes)` };
 }

@@ -1,25 +1,27 @@
 /**
  * Downloads and uploads, streamed with bounded memory and checked against the store's checksums.
  *
- * Download: GetObject's body is piped (with backpressure) through a hashing pass-through into a
- * temp file beside the destination; only a complete, verified file is renamed into place, so a
- * failed or cancelled transfer leaves nothing half-written. The body is always either consumed by
+ * Download: GetObject's body is piped (with backpressure) into the hashing worker, which hashes
+ * and writes it to a temp file beside the destination and fsyncs it once at the end; only a
+ * complete, verified file is renamed into place (then the directory is synced), so a failed or
+ * cancelled transfer leaves nothing half-written. The body is always either consumed by
  * the pipeline or destroyed: an abandoned body keeps its socket, and the SDK's pool runs dry.
  *
  * Upload: lib-storage's `Upload` (one PutObject up to the part size, multipart above it, at most
- * `queueSize` parts in flight). The file is hashed as it is read, cut at the same part boundaries
- * as the upload, and the resulting ETag is compared with the one the store reports.
+ * `queueSize` parts in flight). The file is hashed (in the worker) as it is read, cut at the same
+ * part boundaries as the upload, and the resulting ETag is compared with the one the store reports.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform, Writable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { S3ConnectorError } from './s3-errors.js';
-import { EtagVerifier, parseEtag, verifyingStream, type ParsedEtag } from './s3-etag.js';
+import { checkDigests, EtagVerifier, parseEtag, type ParsedEtag } from './s3-etag.js';
+import { hashingSink, hashingTap, type HashingStream } from './s3-hashing.js';
 import { destroyBody } from './s3-permissions.js';
 import type { S3Context, S3DownloadResult, S3TransferOptions, S3UploadResult, S3Verification } from './s3-types.js';
 
@@ -35,6 +37,8 @@ export async function downloadObject(ctx: S3Context, key: string, destPath: stri
   const dest = path.resolve(destPath);
   const tmp = path.join(path.dirname(dest), `.${path.basename(dest)}.${randomUUID()}.part`);
   let res: GetObjectCommandOutput | undefined;
+  let file: FileHandle | undefined;
+  let sink: (Writable & HashingStream) | undefined;
   let tmpCreated = false;
   try {
     res = await ctx.client.send(new GetObjectCommand({ Bucket: ctx.config.bucket, Key: full, ChecksumMode: 'ENABLED' }), {
@@ -44,8 +48,12 @@ export async function downloadObject(ctx: S3Context, key: string, destPath: stri
     if (!body) throw new S3ConnectorError('request_failed', `${ctx.where} sent no body for '${key}'.`);
     const size = res.ContentLength ?? null;
     const etag = etagIfMd5Based(res.ETag, res.ServerSideEncryption, res.SSECustomerAlgorithm);
-    const known = etag?.kind === 'multipart' && size !== null ? await partOneSize(ctx, full, etag, size, opts.signal) : undefined;
-    const verifier = new EtagVerifier(EtagVerifier.planFor(etag, size ?? 0, known));
+    // The SDK checks a full-object checksum header (CRC32, SHA-256…) as the body ends and fails
+    // the stream on a mismatch; that is the proof then, and the ETag is not hashed as well.
+    // Composite (per-part) checksums the SDK skips: the ETag is checked instead.
+    const sdkChecked = hasFullObjectChecksum(res);
+    const known = !sdkChecked && etag?.kind === 'multipart' && size !== null ? await partOneSize(ctx, full, etag, size, opts.signal) : undefined;
+    const plan = sdkChecked ? { wholeMd5: false, partSizes: [] } : EtagVerifier.planFor(etag, size ?? 0, known);
     let reported = 0;
     const onBytes = (n: number) => {
       if (opts.onProgress && n - reported >= PROGRESS_STEP) {
@@ -54,29 +62,50 @@ export async function downloadObject(ctx: S3Context, key: string, destPath: stri
       }
     };
     await mkdir(path.dirname(dest), { recursive: true });
+    file = await open(tmp, 'wx');
     tmpCreated = true;
-    // `flush`: the data is on disk before the rename makes the file visible.
-    await pipeline(body, verifyingStream(verifier, onBytes), createWriteStream(tmp, { flags: 'wx', flush: true }), { signal: opts.signal });
-    if (size !== null && verifier.byteCount !== size) {
-      throw new S3ConnectorError('checksum_mismatch', `The download of '${key}' ended after ${verifier.byteCount} of ${size} bytes.`);
+    // The worker thread hashes and writes the bytes, then fsyncs the file once: the data is on
+    // disk before the rename makes the file visible (and the directory is synced after it).
+    sink = await hashingSink(file.fd, plan, { fsync: true, onBytes });
+    await pipeline(body, sink, { signal: opts.signal });
+    const got = sink.digests();
+    if (size !== null && got.bytes !== size) {
+      throw new S3ConnectorError('checksum_mismatch', `The download of '${key}' ended after ${got.bytes} of ${size} bytes.`);
     }
-    const check = verifier.check(etag);
+    const check = checkDigests(got, etag);
     if ('mismatch' in check) throw new S3ConnectorError('checksum_mismatch', `The download of '${key}' is corrupted: ${check.reason}.`);
     const verifiedBy: S3Verification[] = [];
-    if (check.verified) verifiedBy.push(check.method === 'md5' ? 'etag-md5' : 'etag-multipart-md5');
-    // The SDK checks a full-object checksum header (CRC32, SHA-256…) as the body ends and fails
-    // the stream on a mismatch; composite (per-part) checksums it skips.
-    if (hasFullObjectChecksum(res)) verifiedBy.push('sdk-checksum');
+    if (sdkChecked) verifiedBy.push('sdk-checksum');
+    else if (check.verified) verifiedBy.push(check.method === 'md5' ? 'etag-md5' : 'etag-multipart-md5');
+    await file.close();
+    file = undefined;
     await rename(tmp, dest);
     tmpCreated = false;
-    opts.onProgress?.({ loaded: verifier.byteCount, total: size });
-    const out: S3DownloadResult = { key, size: verifier.byteCount, etag: res.ETag?.replace(/"/g, '') ?? null, verifiedBy };
+    await syncDir(path.dirname(dest));
+    opts.onProgress?.({ loaded: got.bytes, total: size });
+    const out: S3DownloadResult = { key, size: got.bytes, etag: res.ETag?.replace(/"/g, '') ?? null, verifiedBy };
     if (verifiedBy.length === 0 && !check.verified) out.unverifiedReason = check.reason;
     return out;
   } catch (e) {
     destroyBody(res?.Body);
+    if (sink) {
+      if (!sink.destroyed) sink.destroy();
+      // The worker may still hold batches for this fd: it must let go before the fd is closed.
+      await sink.settled;
+    }
+    await file?.close().catch(() => undefined);
     if (tmpCreated) await rm(tmp, { force: true }).catch(() => undefined);
     throw fileOrS3Error(ctx, e, 'get', key, 'Writing the downloaded file failed');
+  }
+}
+
+/** Makes a rename durable: the directory entry is on disk too. */
+async function syncDir(dir: string): Promise<void> {
+  const d = await open(dir, 'r');
+  try {
+    await d.sync();
+  } finally {
+    await d.close();
   }
 }
 
@@ -100,9 +129,14 @@ export async function uploadFile(
   // S3 allows 10,000 parts: big files get bigger parts, in whole MiB (see s3-etag.ts).
   const partSize = Math.max(ctx.partSize, Math.ceil(size / MAX_PARTS / MiB) * MiB);
   const multipart = size > partSize;
-  const verifier = new EtagVerifier({ wholeMd5: !multipart, partSizes: multipart ? [partSize] : [] });
+  // Hashed in the worker thread, cut at the same part boundaries as the upload.
+  let hashed: Transform & HashingStream;
+  try {
+    hashed = await hashingTap({ wholeMd5: !multipart, partSizes: multipart ? [partSize] : [] });
+  } catch (e) {
+    throw fileOrS3Error(ctx, e, 'upload', key, 'Reading the file to upload failed');
+  }
   const source = createReadStream(srcPath, { highWaterMark: MiB });
-  const hashed = verifyingStream(verifier);
   // Errors (a vanished file, a cancel) travel down to `hashed`, where Upload is reading.
   pipeline(source, hashed).catch(() => undefined);
   // Cancel by failing the source rather than Upload.abort(): Upload.abort() makes done() reject at
@@ -127,9 +161,10 @@ export async function uploadFile(
   });
   try {
     const out = await upload.done();
-    if (verifier.byteCount !== size) {
+    const sent = hashed.digests();
+    if (sent.bytes !== size) {
       await deleteQuietly(ctx, full);
-      throw new S3ConnectorError('file_error', `The file changed size while it was uploaded (${size} → ${verifier.byteCount} bytes); the upload was discarded.`);
+      throw new S3ConnectorError('file_error', `The file changed size while it was uploaded (${size} → ${sent.bytes} bytes); the upload was discarded.`);
     }
     // radosgw answers CompleteMultipartUpload with an empty ETag: ask for it.
     let etagText = out.ETag || undefined;
@@ -142,7 +177,7 @@ export async function uploadFile(
       ssec = head.SSECustomerAlgorithm;
     }
     const etag = etagIfMd5Based(etagText, sse, ssec);
-    const expected = multipart ? verifier.multipartEtag(partSize) : verifier.md5();
+    const expected = multipart ? (sent.multipart.find((p) => p.partSize === partSize)?.etag ?? null) : sent.md5;
     const result: S3UploadResult = { key, size, etag: etagText?.replace(/"/g, '') ?? null, multipart, verifiedBy: [] };
     if (!etag) {
       result.unverifiedReason = 'the store returned an ETag that is not an MD5 (server-side encryption with KMS or customer keys?)';
@@ -157,6 +192,7 @@ export async function uploadFile(
     return result;
   } catch (e) {
     source.destroy();
+    hashed.destroy();
     throw fileOrS3Error(ctx, e, 'upload', key, 'Reading the file to upload failed');
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
@@ -171,12 +207,15 @@ function etagIfMd5Based(etag: string | undefined, sse: string | undefined, ssec:
 
 /**
  * The size of part 1 of a multipart object, when the store answers HeadObject with partNumber
- * (AWS does; Ceph 16 ignores it and describes the whole object, which is recognised and dropped).
+ * (AWS does, with `x-amz-mp-parts-count`; Ceph 16 ignores it and describes the whole object,
+ * which is recognised, dropped and remembered for the connector's later downloads).
  */
 async function partOneSize(ctx: S3Context, full: string, etag: ParsedEtag & { kind: 'multipart' }, size: number, signal?: AbortSignal): Promise<number | undefined> {
+  if (ctx.seen.ignoresPartNumber) return undefined;
   try {
     const h = await ctx.client.send(new HeadObjectCommand({ Bucket: ctx.config.bucket, Key: full, PartNumber: 1 }), { abortSignal: signal });
     if (h.PartsCount === etag.parts && h.ContentLength !== undefined && (h.ContentLength < size || etag.parts === 1)) return h.ContentLength;
+    if (h.PartsCount === undefined && h.ContentLength === size) ctx.seen.ignoresPartNumber = true;
   } catch {
     // Only a hint: without it the part size is worked out from the ETag.
   }

@@ -129,6 +129,8 @@ export interface S3Context {
   requestTimeoutMs: number;
   partSize: number;
   queueSize: number;
+  /** What this store was seen to do (e.g. ignore HeadObject partNumber), to skip useless requests. */
+  seen: { ignoresPartNumber?: boolean };
   /** Resolves when the endpoint passed the SSRF guard; throws S3ConnectorError otherwise. */
   guard(): Promise<void>;
   /** Relative key → full key in the bucket; throws S3ConnectorError('invalid_key'). */

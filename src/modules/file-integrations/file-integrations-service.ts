@@ -88,7 +88,7 @@ type Deps = {
   policies: Pick<AuthzPolicies, 'assetActions' | 'canSeeAsset' | 'canUseAsset' | 'mayNameAsset' | 'assertWorkspace' | 'workspaceActions' | 'imports' | 'effectiveLevel'>;
   crypto: Pick<CryptoService, 'encryptForWorkspace' | 'decryptForWorkspace'>;
   audit: Pick<AuditService, 'record'>;
-  files: Pick<ProjectFilesService, 'assertFits' | 'store'>;
+  files: Pick<ProjectFilesService, 'reserve' | 'store'>;
 };
 
 export function createFileIntegrationsService(deps: Deps, opts: FileIntegrationOptions) {

@@ -12,7 +12,7 @@ import type { Store } from '../../store/store.js';
 import type { AssetRow } from '../assets/assets-service.js';
 import type { AuditService } from '../audit/audit-service.js';
 import { integrationFolder, normalizeProjectPath } from '../project-files/project-files-paths.js';
-import type { ProjectFilesService } from '../project-files/project-files-service.js';
+import type { FileReservation, ProjectFilesService } from '../project-files/project-files-service.js';
 import type { ProjectRow } from '../projects/projects-service.js';
 import { s3Call, transferErrorOf, writebackDisabled } from './file-integrations-errors.js';
 import type { FileIntegrationRow } from './file-integrations-repository.js';
@@ -32,7 +32,7 @@ const PROGRESS_EVERY_MS = 250;
 type Deps = {
   store: Pick<Store, 'transaction'>;
   audit: Pick<AuditService, 'record'>;
-  files: Pick<ProjectFilesService, 'assertFits' | 'store'>;
+  files: Pick<ProjectFilesService, 'reserve' | 'store'>;
   /** The project and an integration it imports that the caller may use (rule 5). */
   usable(caller: Caller, projectId: string, id: string): Promise<{ project: ProjectRow; a: AssetRow }>;
   row(a: AssetRow): Promise<FileIntegrationRow>;
@@ -93,10 +93,12 @@ export function createFileTransfers(deps: Deps, opts: { maxObjects: number }) {
   }
 
   /**
-   * Streams events while `work` runs; `emit` queues one. The generator ends when the work does;
-   * a failure of the work becomes an `error` event (the HTTP status was sent long ago).
+   * Starts `work` now and streams its events; `emit` queues one. The generator ends when the work
+   * does; a failure of the work becomes an `error` event (the HTTP status was sent long ago). The
+   * work runs (and cleans up: connection, reserved room, audit) whether or not anyone reads the
+   * events: a client that hangs up early cancels it through the signal.
    */
-  async function* eventsOf(work: (emit: (e: TransferEvent) => void) => Promise<void>, filesDone: () => number): AsyncGenerator<TransferEvent> {
+  function eventsOf(work: (emit: (e: TransferEvent) => void) => Promise<void>, filesDone: () => number): AsyncGenerator<TransferEvent> {
     const queue: TransferEvent[] = [];
     let wake: (() => void) | null = null;
     let done = false;
@@ -115,13 +117,15 @@ export function createFileTransfers(deps: Deps, opts: { maxObjects: number }) {
         wake?.();
       },
     );
-    while (true) {
-      while (queue.length) yield queue.shift()!;
-      if (done) break;
-      await new Promise<void>((r) => (wake = r));
-      wake = null;
-    }
-    await p;
+    return (async function* () {
+      while (true) {
+        while (queue.length) yield queue.shift()!;
+        if (done) break;
+        await new Promise<void>((r) => (wake = r));
+        wake = null;
+      }
+      await p;
+    })();
   }
 
   function progressReporter(emit: (e: TransferEvent) => void, base: { key: string; path: string }, counters: { files: number; bytes: number }) {
@@ -141,20 +145,13 @@ export function createFileTransfers(deps: Deps, opts: { maxObjects: number }) {
   async function startImport(caller: Caller, projectId: string, id: string, body: { keys?: string[]; prefix?: string }, signal: AbortSignal) {
     const { project, a } = await usable(caller, projectId, id);
     const { conn, folder } = await connectorOf(a);
-    let objects: S3ObjectInfo[];
     let plan: { key: string; path: string; size: number }[];
+    let room: FileReservation;
     try {
-      objects = await planImport(conn, body, signal);
+      const objects = await planImport(conn, body, signal);
       plan = objects.map((o) => ({ key: o.key, path: destOf(folder, o.key), size: o.size }));
-      const replaced = { files: 0, bytes: 0 };
-      for (const f of plan) {
-        const old = await deps.files.store.stat(project.id, f.path);
-        if (old) {
-          replaced.files++;
-          replaced.bytes += old.size;
-        }
-      }
-      await deps.files.assertFits(project.id, { files: plan.length, bytes: plan.reduce((s, f) => s + f.size, 0) }, replaced);
+      // The room is held until the import ends, so a concurrent import or upload counts it.
+      room = await deps.files.reserve(project.id, plan.map((f) => ({ path: f.path, bytes: f.size })));
     } catch (e) {
       conn.close();
       throw e;
@@ -167,12 +164,14 @@ export function createFileTransfers(deps: Deps, opts: { maxObjects: number }) {
         for (const f of plan) {
           if (signal.aborted) throw new AppError('conflict', 'The import was cancelled.', { cancelled: true });
           const r = await deps.files.store.receive(project.id, f.path, (dest) => conn.download(f.key, dest, { signal, onProgress: progressReporter(emit, f, counters) }));
+          room.settle(f.path);
           counters.files++;
           counters.bytes += r.size;
           emit({ type: 'file', key: f.key, path: f.path, size: r.size, verifiedBy: r.verifiedBy, ...(r.unverifiedReason ? { unverifiedReason: r.unverifiedReason } : {}) });
         }
         emit({ type: 'end', files: counters.files, bytes: counters.bytes, durationMs: Date.now() - started });
       } finally {
+        room.release();
         conn.close();
         await auditTransfer(caller.ctx, project, a, 'import', counters, plan.length).catch(() => {});
       }

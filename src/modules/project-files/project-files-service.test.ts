@@ -65,6 +65,37 @@ describe('project files service', () => {
     expect((await s.api.list(caller, 'p1')).files.map((f) => [f.path, f.size])).toEqual([['keep.txt', 5]]);
   });
 
+  it('room reserved by a transfer in flight counts for every other check until it settles or is released', async () => {
+    const s = service({ maxFiles: 4, maxBytes: 100 });
+    const a = await s.reserve('p1', [{ path: 'a.bin', bytes: 60 }]);
+    // Fits alone, not together with the import still running.
+    const refused = await s.reserve('p1', [{ path: 'b.bin', bytes: 50 }]).catch((e: unknown) => e as AppError);
+    expect(refused).toMatchObject({ code: 'file_limit_exceeded', details: { limit: 'bytes', inFlight: 60, adding: 50 } });
+    expect((refused as AppError).message).toContain('counting transfers still in progress');
+    // An upload is held to the same room.
+    await expect(s.api.upload(caller, 'p1', 'c.bin', body('x'.repeat(50)), 50)).rejects.toMatchObject({ code: 'file_limit_exceeded' });
+    await expect(s.api.upload(caller, 'p1', 'c.bin', body('x'.repeat(50)), 10)).rejects.toMatchObject({ code: 'file_limit_exceeded' });
+    // Checks that start together are decided one after the other: only one of these fits.
+    const both = await Promise.allSettled([s.reserve('p1', [{ path: 'd.bin', bytes: 30 }]), s.reserve('p1', [{ path: 'e.bin', bytes: 30 }])]);
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    for (const r of both) if (r.status === 'fulfilled') r.value.release();
+    // Released: the room is free again (a failed import gives back what it did not write).
+    a.release();
+    a.release();
+    const b = await s.reserve('p1', [{ path: 'b.bin', bytes: 50 }, { path: 'b2.bin', bytes: 50 }]);
+    expect(b.room).toBe(100);
+    // Another project is not affected.
+    await s.api.upload(caller, 'p2', 'x.bin', body('x'.repeat(100)), 100);
+    // A file in place is counted by the store; once settled, no longer by the claim as well.
+    await s.store.receive('p1', 'b.bin', async (dest) => fs.promises.writeFile(dest, 'x'.repeat(50)));
+    await expect(s.reserve('p1', [{ path: 'f.bin', bytes: 1 }])).rejects.toMatchObject({ details: { current: 50, inFlight: 100 } });
+    b.settle('b.bin');
+    await expect(s.reserve('p1', [{ path: 'f.bin', bytes: 1 }])).rejects.toMatchObject({ details: { current: 50, inFlight: 50 } });
+    b.release();
+    (await s.reserve('p1', [{ path: 'f.bin', bytes: 50 }])).release();
+    await expect(s.reserve('p1', [{ path: 'f1', bytes: 1 }, { path: 'f2', bytes: 1 }, { path: 'f3', bytes: 1 }, { path: 'f4', bytes: 1 }])).rejects.toMatchObject({ details: { limit: 'files' } });
+  });
+
   it('lists and downloads with view_results (rule 6); deletes and uploads need edit', async () => {
     const s = service({ maxFiles: 10, maxBytes: 1000 }, [ProjectAction.view, ProjectAction.view_results]);
     asked.length = 0;

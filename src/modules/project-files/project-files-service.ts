@@ -2,7 +2,8 @@
  * A project's files: what imports bring in and what programs leave, kept in the project's file
  * store (project-files-store.ts). Files are results of the project (rule 6): whoever may view
  * the project lists and downloads them, web viewers included; editors (can_edit) add and delete.
- * Limits per project on the number of files and their bytes keep one project from filling the disk.
+ * Limits per project on the number of files and their bytes keep one project from filling the disk;
+ * transfers in flight hold their room until they end (`reserve`), so concurrent ones cannot overshoot.
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -24,6 +25,16 @@ export interface ProjectFileLimits {
   maxBytes: number;
 }
 
+/** Room claimed for files being written (see `reserve`). */
+export interface FileReservation {
+  /** The most bytes the reserved files may total. */
+  room: number;
+  /** That file is in place (and counted by the store from now on). */
+  settle(path: string): void;
+  /** Ended or failed: the room not yet settled is given back. Safe to call twice. */
+  release(): void;
+}
+
 type Deps = {
   store: Pick<Store, 'transaction'>;
   files: ProjectFileStore;
@@ -43,19 +54,81 @@ export function createProjectFilesService(deps: Deps, limits: ProjectFileLimits)
   }
 
   /**
-   * Throws `file_limit_exceeded` unless `add` more files of `addBytes` fit (a file replaced in
-   * place counts by the difference: pass what it replaces in `replaced`).
+   * Transfers accepted but not finished, per project: what each will still add. A limit check
+   * counts them, so two imports that each fit but together do not cannot both start. In-process
+   * only: nodes sharing one bucket each count their own (see the module README).
    */
-  async function assertFits(projectId: string, add: { files: number; bytes: number }, replaced: { files: number; bytes: number } = { files: 0, bytes: 0 }): Promise<void> {
-    const u = await usage(projectId);
-    const filesAfter = u.files - replaced.files + add.files;
-    const bytesAfter = u.bytes - replaced.bytes + add.bytes;
-    if (filesAfter > limits.maxFiles) {
-      throw new AppError('file_limit_exceeded', `This would make ${filesAfter} files in the project; the limit is ${limits.maxFiles} (ATRIUM_PROJECT_FILES_MAX_FILES). Delete some files first.`, { limit: 'files', max: limits.maxFiles, current: u.files, adding: add.files });
+  const inFlight = new Map<string, Set<Map<string, { files: number; bytes: number }>>>();
+  /** Check-then-claim runs one at a time per project (the check reads the store: it awaits). */
+  const claimQueue = new Map<string, Promise<unknown>>();
+
+  function serially<R>(projectId: string, fn: () => Promise<R>): Promise<R> {
+    const prev = claimQueue.get(projectId) ?? Promise.resolve();
+    const run = prev.then(fn, fn);
+    const tail = run.catch(() => undefined);
+    claimQueue.set(projectId, tail);
+    void tail.then(() => {
+      if (claimQueue.get(projectId) === tail) claimQueue.delete(projectId);
+    });
+    return run;
+  }
+
+  function claimedByOthers(projectId: string): { files: number; bytes: number } {
+    const out = { files: 0, bytes: 0 };
+    for (const claim of inFlight.get(projectId) ?? []) {
+      for (const d of claim.values()) {
+        out.files += d.files;
+        out.bytes += d.bytes;
+      }
     }
-    if (bytesAfter > limits.maxBytes) {
-      throw new AppError('file_limit_exceeded', `This would bring the project's files to ${gib(bytesAfter)}; the limit is ${gib(limits.maxBytes)} (ATRIUM_PROJECT_FILES_MAX_BYTES). Delete some files first.`, { limit: 'bytes', max: limits.maxBytes, current: u.bytes, adding: add.bytes });
-    }
+    return out;
+  }
+
+  /**
+   * Checks that `items` (files about to be written, each replacing the file at its path if any)
+   * fit the project's limits together with the files there and every transfer still in flight,
+   * and claims their room until `settle(path)` (that file is in place: the store counts it now)
+   * or `release()` (the transfer ended or failed: what it did not write is given back). Throws
+   * `file_limit_exceeded` naming the limit. `room` is the most bytes these items may total.
+   */
+  async function reserve(projectId: string, items: { path: string; bytes: number }[]): Promise<FileReservation> {
+    return serially(projectId, async () => {
+      const all = await files.list(projectId);
+      const sizeOf = new Map(all.map((f) => [f.path, f.size]));
+      const current = { files: all.length, bytes: all.reduce((s, f) => s + f.size, 0) };
+      const others = claimedByOthers(projectId);
+      const claim = new Map<string, { files: number; bytes: number }>();
+      const net = { files: 0, bytes: 0, replaced: 0 };
+      for (const it of items) {
+        const old = sizeOf.get(it.path);
+        net.files += old === undefined ? 1 : 0;
+        net.bytes += it.bytes - (old ?? 0);
+        net.replaced += old ?? 0;
+        // Others see only growth: a file being replaced by a smaller one still takes its old room.
+        claim.set(it.path, { files: old === undefined ? 1 : 0, bytes: Math.max(0, it.bytes - (old ?? 0)) });
+      }
+      const filesAfter = current.files + others.files + net.files;
+      const bytesAfter = current.bytes + others.bytes + net.bytes;
+      const busy = others.files > 0 || others.bytes > 0 ? ' (counting transfers still in progress)' : '';
+      if (filesAfter > limits.maxFiles) {
+        throw new AppError('file_limit_exceeded', `This would make ${filesAfter} files in the project${busy}; the limit is ${limits.maxFiles} (ATRIUM_PROJECT_FILES_MAX_FILES). Delete some files first.`, { limit: 'files', max: limits.maxFiles, current: current.files, inFlight: others.files, adding: net.files });
+      }
+      if (bytesAfter > limits.maxBytes) {
+        throw new AppError('file_limit_exceeded', `This would bring the project's files to ${gib(bytesAfter)}${busy}; the limit is ${gib(limits.maxBytes)} (ATRIUM_PROJECT_FILES_MAX_BYTES). Delete some files first.`, { limit: 'bytes', max: limits.maxBytes, current: current.bytes, inFlight: others.bytes, adding: net.bytes });
+      }
+      let set = inFlight.get(projectId);
+      if (!set) inFlight.set(projectId, (set = new Set()));
+      set.add(claim);
+      const release = () => {
+        set.delete(claim);
+        if (set.size === 0 && inFlight.get(projectId) === set) inFlight.delete(projectId);
+      };
+      return {
+        room: limits.maxBytes - (current.bytes - net.replaced) - others.bytes,
+        settle: (p: string) => void claim.delete(p),
+        release,
+      };
+    });
   }
 
   /** A path a caller sent, normalised (hostile input refused with validation_failed). */
@@ -99,13 +172,14 @@ export function createProjectFilesService(deps: Deps, limits: ProjectFileLimits)
     async upload(caller: Caller, projectId: string, rawPath: string, body: Readable, size: number | null): Promise<ProjectFileInfo> {
       const project = await deps.projects.load(caller, projectId, ProjectAction.edit);
       const rel = pathOf(rawPath);
-      const old = await files.stat(project.id, rel);
-      const replaced = old ? { files: 1, bytes: old.size } : undefined;
-      await assertFits(project.id, { files: 1, bytes: size ?? 0 }, replaced);
-      // A body longer than it said is cut off at the budget, before it replaces anything.
-      const u = await usage(project.id);
-      const budget = limits.maxBytes - (u.bytes - (old?.size ?? 0));
-      const info = await writeStream(project, rel, body, budget);
+      const claim = await reserve(project.id, [{ path: rel, bytes: size ?? 0 }]);
+      let info: ProjectFileInfo;
+      try {
+        // A body longer than it said is cut off at the budget, before it replaces anything.
+        info = await writeStream(project, rel, body, claim.room);
+      } finally {
+        claim.release();
+      }
       await deps.store.transaction((tx) => deps.audit.record(tx, caller.ctx, { workspaceId: project.workspaceId, action: 'project_file.upload', targetType: 'project', targetId: project.id, details: { path: rel, size: info.size } }));
       return info;
     },
@@ -135,7 +209,7 @@ export function createProjectFilesService(deps: Deps, limits: ProjectFileLimits)
     return st;
   }
 
-  return { usage, assertFits, sqlRoot, store: files, limits, api };
+  return { usage, reserve, sqlRoot, store: files, limits, api };
 }
 
 export type ProjectFilesService = ReturnType<typeof createProjectFilesService>;
