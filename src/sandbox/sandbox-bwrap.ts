@@ -7,16 +7,26 @@
  *   files, /proc (a new PID namespace's), /dev (bwrap's minimal one), /tmp (private tmpfs, capped),
  *   and exactly the caller's binds.
  *
- * Why no user namespace (`--unshare-all` minus `--unshare-user`): bwrap started by root maps the
- * sandbox user to root, and the kernel never applies RLIMIT_NPROC to root, so a fork bomb would
+ * Two modes (sandbox-mode.ts), same layout and namespaces, different privilege model:
+ *
+ * `root` — no user namespace (`--unshare-all` minus `--unshare-user`): bwrap started by root maps
+ * the sandbox user to root, and the kernel never applies RLIMIT_NPROC to root, so a fork bomb would
  * not stop. Instead bwrap (root) builds the namespaces and mounts, then `setpriv` drops to a
  * per-sandbox unprivileged uid with no capabilities except, when the caller asks, file DAC
  * override — which only matters for the files bound in. `prlimit` then sets the rlimits, so the
  * limits hold for that uid and cannot be raised again (no CAP_SYS_RESOURCE).
+ *
+ * `rootless` — the server is not root: bwrap creates an unprivileged user namespace as well
+ * (`--unshare-user`, the server's uid mapped to itself, no capabilities, `--disable-userns` so no
+ * nested namespace can be made inside). Every process inside is the server's uid on the host: the
+ * namespaces (mount, PID, network, IPC) are the only wall. `prlimit` sets the same rlimits; since
+ * Linux 5.14 RLIMIT_NPROC counts per user namespace, i.e. this sandbox's own processes.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { sandboxUnavailable } from './sandbox-errors.js';
+import { type SandboxMode, chooseMode, explainUsernsRefusal } from './sandbox-mode.js';
 
 export interface SandboxBind {
   /** Absolute host path. Symlinks are resolved first: a bind never follows a link at mount time. */
@@ -66,9 +76,16 @@ export interface BwrapSpec {
   cwd?: string;
   network: boolean;
   limits: Required<SandboxLimits>;
+  /** root mode: the sandbox's own uid. rootless: the server's uid (mapped to itself inside). */
   uid: number;
-  /** Lets the process read (`read`) or also write (`write`) bound files it does not own. */
+  /** Lets the process read (`read`) or also write (`write`) bound files it does not own (root mode only). */
   fileAccess: 'owner' | 'read' | 'write';
+  /** Default `root`. */
+  mode?: SandboxMode;
+  /** RLIMIT_NPROC when it differs from `limits.processes` (rootless on kernels before 5.14). */
+  nproc?: number;
+  /** gid inside (rootless; default: `uid`). */
+  gid?: number;
 }
 
 export const BWRAP = process.env.ATRIUM_BWRAP_PATH || '/usr/bin/bwrap';
@@ -79,12 +96,12 @@ const PRLIMIT = '/usr/bin/prlimit';
 const ETC_ALWAYS = ['/etc/ld.so.cache', '/etc/localtime', '/etc/alternatives'];
 const ETC_NETWORK = ['/etc/resolv.conf', '/etc/hosts', '/etc/nsswitch.conf', '/etc/gai.conf', '/etc/ssl', '/etc/ca-certificates'];
 
-let available: { ok: true } | { ok: false; why: string } | null = null;
+type Probe = { ok: true; mode: SandboxMode } | { ok: false; why: string; hint?: string };
+let available: Probe | null = null;
 
-/** Throws SandboxError('sandbox_unavailable') when bwrap (or setpriv/prlimit) cannot be used. */
+/** Throws SandboxError('sandbox_unavailable') when no sandbox can be started here. */
 export function assertSandboxAvailable(): void {
-  available ??= probe();
-  if (!available.ok) throw sandboxUnavailable(available.why);
+  sandboxMode();
 }
 
 export function sandboxAvailable(): boolean {
@@ -92,19 +109,33 @@ export function sandboxAvailable(): boolean {
   return available.ok;
 }
 
-function probe(): { ok: true } | { ok: false; why: string } {
+/** The mode every sandbox of this process uses (probed once); throws like assertSandboxAvailable. */
+export function sandboxMode(): SandboxMode {
+  available ??= probe();
+  if (!available.ok) throw sandboxUnavailable(available.why, available.hint);
+  return available.mode;
+}
+
+function probe(): Probe {
   if (process.platform !== 'linux') return { ok: false, why: 'it needs Linux' };
-  for (const [bin, what] of [[BWRAP, 'bubblewrap (bwrap)'], [SETPRIV, 'setpriv (util-linux)'], [PRLIMIT, 'prlimit (util-linux)']] as const) {
+  const choice = chooseMode(process.env.ATRIUM_SANDBOX_MODE, process.getuid!());
+  if (!choice.ok) return choice;
+  const needed = [[BWRAP, 'bubblewrap (bwrap)'], ...(choice.mode === 'root' ? [[SETPRIV, 'setpriv (util-linux)']] : []), [PRLIMIT, 'prlimit (util-linux)']] as const;
+  for (const [bin, what] of needed) {
     try {
       fs.accessSync(bin, fs.constants.X_OK);
     } catch {
       return { ok: false, why: `${what} is not installed at ${bin}` };
     }
   }
-  if (typeof process.getuid === 'function' && process.getuid() !== 0) {
-    return { ok: false, why: 'the server must run as root to give each sandbox its own unprivileged uid' };
-  }
-  return { ok: true };
+  if (choice.mode === 'root') return choice;
+  // Whether the kernel lets this uid build the sandbox is known only by trying: start a trivial
+  // one exactly the way every rootless sandbox starts (namespaces, --disable-userns, prlimit).
+  const argv = bwrapArgs({ command: '/bin/true', args: [], binds: [], network: false, limits: { ...DEFAULT_LIMITS, processes: 16 }, uid: process.getuid!(), gid: process.getgid!(), fileAccess: 'owner', mode: 'rootless' });
+  const r = spawnSync(BWRAP, argv, { env: {}, encoding: 'utf8', timeout: 15_000, stdio: ['ignore', 'ignore', 'pipe'] });
+  if (r.error) return { ok: false, why: `bwrap could not be started (${r.error.message})` };
+  if (r.status !== 0) return { ok: false, ...explainUsernsRefusal(r.stderr ?? '') };
+  return choice;
 }
 
 /** For tests: forget the cached probe. */
@@ -129,7 +160,12 @@ function realBind(b: SandboxBind): { src: string; dest: string } | null {
 /** The full argv for spawn(BWRAP, argv). */
 export function bwrapArgs(spec: BwrapSpec): string[] {
   const l = spec.limits;
-  const a: string[] = ['--unshare-ipc', '--unshare-pid', '--unshare-uts', '--unshare-cgroup-try'];
+  const rootless = spec.mode === 'rootless';
+  const a: string[] = [];
+  // No capabilities in the new user namespace (none are kept for a uid other than 0 there anyway),
+  // and no nested user namespace: a process inside can never gain capabilities to remount.
+  if (rootless) a.push('--unshare-user', '--uid', String(spec.uid), '--gid', String(spec.gid ?? spec.uid), '--disable-userns', '--cap-drop', 'ALL');
+  a.push('--unshare-ipc', '--unshare-pid', '--unshare-uts', '--unshare-cgroup-try');
   if (!spec.network) a.push('--unshare-net');
   a.push('--die-with-parent', '--new-session', '--hostname', 'sandbox');
   a.push('--ro-bind', '/usr', '/usr');
@@ -176,6 +212,13 @@ export function bwrapArgs(spec: BwrapSpec): string[] {
   if (spec.cwd) a.push('--chdir', spec.cwd);
   // bwrap's own environment becomes /proc/1/environ inside: the caller spawns it with the
   // sandbox's explicit env only, so nothing else is there.
+  // Soft CPU limit first (SIGXCPU, reported as 'cpu'), the hard one a second later (SIGKILL).
+  const limits = [PRLIMIT, `--cpu=${l.cpuSeconds}:${l.cpuSeconds + 1}`, `--as=${l.memoryBytes}`, `--nproc=${spec.nproc ?? l.processes}`, `--fsize=${l.fileBytes}`, `--nofile=${l.openFiles}`, '--core=0', '--'];
+  if (rootless) {
+    // bwrap already runs the command as the (unprivileged) uid, with no_new_privs and no capabilities.
+    a.push('--', ...limits, spec.command, ...spec.args);
+    return a;
+  }
   const caps = spec.fileAccess === 'write' ? '+dac_override' : spec.fileAccess === 'read' ? '+dac_read_search' : '';
   a.push(
     '--',
@@ -188,15 +231,7 @@ export function bwrapArgs(spec: BwrapSpec): string[] {
     `--ambient-caps=-all${caps ? `,${caps}` : ''}`,
     `--bounding-set=-all${caps ? `,${caps}` : ''}`,
     '--',
-    PRLIMIT,
-    // Soft limit first (SIGXCPU, reported as 'cpu'), the hard one a second later (SIGKILL).
-    `--cpu=${l.cpuSeconds}:${l.cpuSeconds + 1}`,
-    `--as=${l.memoryBytes}`,
-    `--nproc=${l.processes}`,
-    `--fsize=${l.fileBytes}`,
-    `--nofile=${l.openFiles}`,
-    '--core=0',
-    '--',
+    ...limits,
     spec.command,
     ...spec.args,
   );

@@ -32,6 +32,7 @@ export class SandboxError extends Error {
 
 export const BWRAP_INSTALL_HINT = 'Install bubblewrap on the server (`apt-get install -y bubblewrap`, or `scripts/services/bubblewrap.sh install`).';
 
-export function sandboxUnavailable(why: string): SandboxError {
-  return new SandboxError('sandbox_unavailable', `The sandbox for untrusted work is unavailable: ${why}. ${BWRAP_INSTALL_HINT}`);
+/** `hint` says what to do; by default, install bubblewrap (the cause when a binary is missing). */
+export function sandboxUnavailable(why: string, hint: string = BWRAP_INSTALL_HINT): SandboxError {
+  return new SandboxError('sandbox_unavailable', `The sandbox for untrusted work is unavailable: ${why}. ${hint}`);
 }

@@ -4,6 +4,7 @@
  * caller's `env` and nothing else; the only files are the caller's `binds`.
  */
 import { SandboxError, type SandboxStopReason } from './sandbox-errors.js';
+import type { SandboxMode } from './sandbox-mode.js';
 import { type SpawnOptions, spawnSandboxed } from './sandbox-process.js';
 
 export interface RunOptions extends SpawnOptions {
@@ -24,9 +25,13 @@ export interface RunResult {
   stdout: string;
   stderr: string;
   durationMs: number;
-  /** The host pid of the outer bwrap, and the uid inside (both gone when this resolves). */
+  /** The host pid of the outer bwrap, and the host uid its processes ran as (nothing of it runs when this resolves). */
   pid: number;
   uid: number;
+  /** How it was confined (null: cancelled before it started). */
+  mode: SandboxMode | null;
+  /** Host pid of its PID namespace's init (-1 if never reported); gone when this resolves. */
+  initPid: number;
   /** null for `ok`; else the stop as an error with a message a person can act on. */
   error: SandboxError | null;
 }
@@ -44,7 +49,7 @@ const MESSAGES: Record<SandboxStopReason, (r: RunResult, limits: { wallMs: numbe
 export async function runSandboxed(o: RunOptions): Promise<RunResult> {
   const started = performance.now();
   if (o.signal?.aborted) {
-    return { status: 'cancelled', exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0, pid: -1, uid: -1, error: new SandboxError('cancelled', 'The command was cancelled and stopped.') };
+    return { status: 'cancelled', exitCode: null, signal: null, stdout: '', stderr: '', durationMs: 0, pid: -1, uid: -1, mode: null, initPid: -1, error: new SandboxError('cancelled', 'The command was cancelled and stopped.') };
   }
   const p = spawnSandboxed(o);
   const cap = p.limits.outputBytes;
@@ -80,6 +85,8 @@ export async function runSandboxed(o: RunOptions): Promise<RunResult> {
       durationMs: Math.round(performance.now() - started),
       pid: p.pid,
       uid: p.uid,
+      mode: p.mode,
+      initPid: p.initPid,
       error: null,
     };
     if (r.status !== 'ok') r.error = new SandboxError(r.status, MESSAGES[r.status](r, p.limits), r.exitCode, r.signal);

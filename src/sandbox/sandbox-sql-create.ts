@@ -45,7 +45,7 @@ export async function createEmptyDuckdbFile(file: string): Promise<void> {
       limits: { wallMs: 60_000, cpuSeconds: 60, memoryBytes: 4 * 1024 ** 3 },
     });
     if (r.status !== 'ok') throw r.error ?? new SandboxError('sandbox_failed', `Could not create an empty DuckDB database: ${r.stderr.slice(-500)}`);
-    // Written by the sandbox's own uid: give it back to the server's.
+    // Written by the sandbox's own uid in root mode: give it back to the server's (rootless: already its own).
     if (typeof process.getuid === 'function') fs.chownSync(file, process.getuid(), process.getgid!());
   } finally {
     fs.rmSync(script, { force: true });

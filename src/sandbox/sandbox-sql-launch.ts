@@ -22,7 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SandboxBind, SandboxLimits } from './sandbox-bwrap.js';
+import { type SandboxBind, type SandboxLimits, sandboxMode } from './sandbox-bwrap.js';
 import { SandboxError } from './sandbox-errors.js';
 import { type SandboxProcess, spawnSandboxed } from './sandbox-process.js';
 import type { SqlPoolOptions } from './sandbox-sql-pool.js';
@@ -138,8 +138,9 @@ export function databaseBinds(file: string, readOnly: boolean): { binds: Sandbox
   const dir = path.dirname(real);
   // Engines test for side files (a hot journal, a WAL) with access(2), which ignores the
   // worker's capabilities: a directory others cannot search would hide them — and DuckDB would
-  // then create a fresh database over the file. Refuse rather than risk the data.
-  if ((fs.statSync(dir).mode & 0o001) === 0) {
+  // then create a fresh database over the file. Refuse rather than risk the data. (A rootless
+  // worker runs as the server's own uid: it sees what the server sees.)
+  if (sandboxMode() === 'root' && (fs.statSync(dir).mode & 0o001) === 0) {
     throw new SandboxError('sandbox_failed', `The directory of a read-write database file must be searchable by other users (chmod o+x ${dir}): the sandboxed engine runs as an unprivileged user.`);
   }
   const own = new Set([base, `${base}-wal`, `${base}-shm`, `${base}-journal`, `${base}.wal`, `${base}.tmp`]);

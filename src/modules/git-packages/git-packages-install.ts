@@ -16,7 +16,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { GitConnector, GitProgress } from '../../connectors/git/git-connector.js';
-import type { SandboxLimits } from '../../sandbox/sandbox-bwrap.js';
+import { type SandboxLimits, sandboxMode } from '../../sandbox/sandbox-bwrap.js';
 import { runSandboxed } from '../../sandbox/sandbox-run.js';
 import type { GitAccess } from '../git-providers/git-providers-service.js';
 import { OWNER } from './git-packages-leftovers.js';
@@ -95,11 +95,12 @@ export async function buildArtifact(b: BuildInput): Promise<{ files: number; rec
       await tarDirectory(tree, b.tmpPath);
       return { files: f.files, receivedBytes: f.receivedBytes };
     }
-    // The sandbox's uid owns nothing: the copy (and only the copy) is opened to it.
     const pkg = path.join(work, 'pkg');
     await fsp.rename(tree, pkg);
     await fsp.rm(path.join(fetchDir), { recursive: true, force: true });
-    await run('chmod', ['-R', 'a+rwX', pkg]);
+    // Root mode: the sandbox's uid owns nothing, so the copy (and only the copy) is opened to it.
+    // Rootless mode: the sandbox is the server's own uid on the host and needs no opening.
+    if (sandboxMode() === 'root') await run('chmod', ['-R', 'a+rwX', pkg]);
     b.log(`running ${b.commands.length} install command(s) in the sandbox${b.network ? ' (network on)' : ' (no network)'}`);
     b.onSandboxRun?.();
     const partial = { stdout: '', stderr: '' };
