@@ -5,7 +5,7 @@
  * no capabilities, no groups) — the "server". Its data directory, key and connection files belong
  * to it and are readable by it: only the sandbox's namespaces keep them out.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -47,6 +47,11 @@ const mkdir = (dir: string, owner = UID, mode = 0o700) => {
 
 beforeAll(() => {
   if (!sandboxAvailable()) throw new Error('bubblewrap is required for these tests: run scripts/services/bubblewrap.sh install (as root)');
+  // The driver runs this checkout's code as a uid that is not root: say so plainly if it cannot read it.
+  const probe = spawnSync('setpriv', [`--reuid=${UID}`, `--regid=${UID}`, '--clear-groups', '--', 'test', '-r', path.join(process.cwd(), 'node_modules', 'tsx', 'package.json')]);
+  if (probe.status !== 0) {
+    throw new Error(`The rootless tests run this checkout as uid ${UID}, which cannot read ${process.cwd()}: clone into a directory other users may read and traverse (every parent o+rx).`);
+  }
   root = mkdir(fs.mkdtempSync(path.join(os.tmpdir(), 'atrium-sbx-rootless-')), 0, 0o755);
   home = mkdir(path.join(root, 'home'));
   // The "server's" own files: owned by its uid, closed to everyone else, no chmod a+rwX anywhere.
