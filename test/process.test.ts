@@ -114,6 +114,31 @@ describe('the server process', () => {
     expect(r.stderr).toMatch(/chmod 600/);
   });
 
+  it('runs as an ordinary user: the demo warehouse answers through the rootless sandbox', async () => {
+    // What a newcomer gets from `npm start` without root: the sandbox must not need it.
+    db = await freshDatabase();
+    const nobody = { uid: 65534, gid: 65534 };
+    fs.chownSync(db.dataDir, nobody.uid, nobody.gid);
+    const s = await startServerProcess({ ...envFor(db), HOME: db.dataDir, TMPDIR: db.dataDir, ATRIUM_SANDBOX_MODE: 'auto' }, [], nobody);
+    try {
+      const h = await loginOver(s.url, 'editor@demo.local', PASSWORD);
+      const get = async (url: string) => (await fetch(`${s.url}${url}`, { headers: { cookie: h.cookie } })).json();
+      const { projects } = (await get('/api/v1/workspaces/demo/projects')) as { projects: { id: string; name: string }[] };
+      const kpis = projects.find((p) => p.name === 'Public KPIs')!; // imports the warehouse
+      const { defaultConnectionId } = (await get(`/api/v1/projects/${kpis.id}/data-connections`)) as { defaultConnectionId: string };
+      const r = await fetch(`${s.url}/api/v1/projects/${kpis.id}/queries`, { method: 'POST', headers: { ...h, 'content-type': 'application/json' }, body: JSON.stringify({ sql: 'select count(*) as n from sales', connectionId: defaultConnectionId }) });
+      const events = (await r.text()).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { type: string; rows?: unknown[][]; error?: unknown });
+      expect(r.status).toBe(200);
+      expect(events.find((e) => e.type === 'error'), JSON.stringify(events)).toBeUndefined();
+      expect(events.filter((e) => e.type === 'rows').flatMap((e) => e.rows)).toEqual([[2000]]);
+      // The server's files are the ordinary user's, not root's.
+      expect(fs.statSync(path.join(db.dataDir, 'master.key')).uid).toBe(nobody.uid);
+    } finally {
+      s.child.kill('SIGTERM');
+      expect(await s.exited).toBe(0);
+    }
+  });
+
   it('atrium keys rotate re-wraps data keys while a server keeps decrypting', async () => {
     db = await freshDatabase();
     const config = loadConfig({ ATRIUM_DEMO_PASSWORD: PASSWORD, LOG_LEVEL: 'silent' }, { dataDir: db.dataDir, databaseUrl: db.databaseUrl });

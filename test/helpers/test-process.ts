@@ -20,12 +20,14 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-export async function startServerProcess(env: Record<string, string>, args: string[] = []): Promise<ServerProcess> {
+/** `as`: run the server as this uid/gid instead of the test's own (root in CI), e.g. to test the sandbox's rootless mode. */
+export async function startServerProcess(env: Record<string, string>, args: string[] = [], as?: { uid: number; gid: number }): Promise<ServerProcess> {
   const port = await freePort();
   let out = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port), ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(as ?? {}),
   });
   child.stdout!.on('data', (d) => (out += d));
   child.stderr!.on('data', (d) => (out += d));
