@@ -67,8 +67,9 @@ import { createWorkspacesRepository } from './modules/workspaces/workspaces-repo
 import { createWorkspacesService } from './modules/workspaces/workspaces-service.js';
 import { createGroupCommit } from './store/store-group-commit.js';
 import { openStore, type Store } from './store/store.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION };
 
 export interface AtriumOptions {
   logStream?: DestinationStream;

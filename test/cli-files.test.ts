@@ -149,7 +149,8 @@ describe('import', () => {
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/Total 0\/2 +█*░+ +\d+% {2}[\d.]+ [kMG]?B of 50\.3 MB · [\d.]+ [kMG]?B\/s · ETA /);
     expect(r.stdout).toMatch(/big\.bin +[█░]+ +\d+%/);
-    expect(r.stdout).toContain('\x1b[0J'); // bars erased before a permanent line
+    expect(r.stdout).toContain('\x1b[?25l'); // cli-progress hides the cursor while it draws…
+    expect(r.stdout).toContain('\x1b[0J'); // …and clears the bars at the end
     expect(r.stdout).toContain('[1/2] big.bin → external-files/s3/Bucket/big.bin');
     expect(r.stdout).toMatch(/Imported 2 files \(50\.3 MB\)/);
   }, 60_000);

@@ -219,6 +219,7 @@ describe('packages: pins', () => {
     const tar = await c.editor.get(`/api/v1/projects/${revenue}/packages/tools-main/archive?format=tar`);
     expect(tar.statusCode).toBe(200);
     expect(tar.headers['content-type']).toBe('application/x-tar');
+    expect(Number(tar.headers['content-length'])).toBe(tar.rawPayload.length); // a client can show progress
     const files = listTar(tar.rawPayload);
     expect(files.get('./src/index.js')?.content.toString()).toContain('1.1.0-dev');
     expect(files.get('./bin/run.sh')?.mode! & 0o111).toBeTruthy();

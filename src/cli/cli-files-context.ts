@@ -1,6 +1,7 @@
 /**
- * What every `atrium files` command shares: its options, one connection to the server (with
- * Ctrl-C as the abort signal of its requests), and finding an integration by name or id.
+ * What every `atrium files` and `atrium packages` command shares: its options, one connection to
+ * the server (with Ctrl-C as the abort signal of its requests), and finding an integration by name
+ * or id.
  */
 import { type CliApi, CliError, createApi, EXIT } from './cli-http.js';
 
@@ -20,8 +21,13 @@ export interface FilesContext {
   opts: RemoteOpts;
 }
 
-/** Runs an action with a context; Ctrl-C aborts its request (a second one ends the process at once). */
-export function action<A extends unknown[]>(fn: (ctx: FilesContext, ...args: A) => Promise<void>) {
+const FILES_INTERRUPTED = 'Interrupted: the request was cancelled (the server stops a transfer when its client goes; files already completed stay).';
+
+/**
+ * Runs an action with a context; Ctrl-C aborts its request (a second one ends the process at once)
+ * and ends with `interrupted` as the message.
+ */
+export function action<A extends unknown[]>(fn: (ctx: FilesContext, ...args: A) => Promise<void>, interrupted = FILES_INTERRUPTED) {
   return async (...args: unknown[]) => {
     // commander passes the positional arguments, then the options, then the command.
     const opts = args[args.length - 2] as RemoteOpts;
@@ -35,7 +41,7 @@ export function action<A extends unknown[]>(fn: (ctx: FilesContext, ...args: A) 
     try {
       await fn(ctx, ...(args.slice(0, -2) as A));
     } catch (e) {
-      if (abort.signal.aborted) throw new CliError('Interrupted: the request was cancelled (the server stops a transfer when its client goes; files already completed stay).', EXIT.interrupted);
+      if (abort.signal.aborted) throw new CliError(interrupted, EXIT.interrupted);
       throw e;
     } finally {
       process.removeListener('SIGINT', onInt);

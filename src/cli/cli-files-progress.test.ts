@@ -1,11 +1,12 @@
 /**
  * The progress view, fed events with a fake clock: plain output (a pipe) has a line per file and a
- * percentage line at most every interval, never a carriage return or an escape; a terminal gets a
- * file bar and a total bar (bytes, rate, ETA) redrawn in place, erased before permanent lines.
+ * percentage line at most every interval, never a carriage return or an escape; a terminal (a fake
+ * TTY stream, cli-progress drawing on it under vitest's fake timers) gets a file bar and a total
+ * bar (bytes, rate, ETA) redrawn in place, finished files logged above them, nothing left at the end.
  */
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { createProgressView, formatBytes, formatDuration, type TransferEvent } from './cli-files-progress.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createProgressView, formatBytes, formatDuration, printable, type TransferEvent } from './cli-files-progress.js';
 
 function sink(tty: boolean) {
   let text = '';
@@ -26,15 +27,18 @@ const MB = 1_000_000;
 function run(tty: boolean) {
   const s = sink(tty);
   let clock = 1_000_000;
+  // The terminal's bars run on cli-progress's clock (Date.now and its redraw timer): faked by vitest.
+  const tick = (ms: number) => (tty ? vi.advanceTimersByTime(ms) : (clock += ms));
   const view = createProgressView({ out: s.out, verb: { doing: 'Importing', done: 'Imported', where: "from 'Raw'" }, fileLabel: (e) => `${e.key} → ${e.path}`, now: () => clock, plainEveryMs: 1000 });
   const ev = (e: TransferEvent) => view.event(e);
   ev({ type: 'start', direction: 'import', files: 2, bytes: 40 * MB });
   for (let loaded = 0; loaded <= 30 * MB; loaded += 5 * MB) {
-    clock += 500;
+    tick(500);
     ev({ type: 'progress', key: 'big.bin', path: 'external-files/s3/Raw/big.bin', loaded, total: 30 * MB, filesDone: 0, bytesDone: loaded });
   }
+  tick(300);
   ev({ type: 'file', key: 'big.bin', path: 'external-files/s3/Raw/big.bin', size: 30 * MB, verifiedBy: ['sha256'] });
-  clock += 500;
+  tick(200);
   ev({ type: 'progress', key: 'small.csv', path: 'external-files/s3/Raw/small.csv', loaded: 10 * MB, total: 10 * MB, filesDone: 1, bytesDone: 40 * MB });
   ev({ type: 'file', key: 'small.csv', path: 'external-files/s3/Raw/small.csv', size: 10 * MB, verifiedBy: [], unverifiedReason: 'multipart ETag' });
   ev({ type: 'end', files: 2, bytes: 40 * MB, durationMs: 4000 });
@@ -66,21 +70,64 @@ describe('plain progress (not a terminal)', () => {
   });
 });
 
-describe('terminal progress', () => {
-  const text = run(true);
+describe('terminal progress (cli-progress on a TTY stream)', () => {
+  let text = '';
+  beforeAll(() => {
+    vi.useFakeTimers({ now: 1_000_000 });
+    text = run(true);
+  });
+  afterAll(() => {
+    vi.useRealTimers();
+  });
 
   it('draws a bar for the file and one for the total, with rate and ETA', () => {
     expect(text).toMatch(/big\.bin +█+░+ +\d+% {2}\d+\.\d MB \/ 30\.0 MB/);
-    expect(text).toMatch(/Total 0\/2 +█*░+ +\d+% {2}[\d.]+ MB of 40\.0 MB · [\d.]+ MB\/s · ETA \d+s/);
+    const totals = [...text.matchAll(/Total 0\/2 +█*░+ +\d+% {2}([\d.]+) MB of 40\.0 MB · ([\d.]+) MB\/s · ETA (\d+)s/g)];
+    expect(totals.length).toBeGreaterThanOrEqual(3);
+    // 5 MB every 500 ms: the rate shown is at most 10 MB/s, and the ETA what is left at that pace.
+    for (const [, done, rate, eta] of totals.slice(1)) {
+      expect(Number(rate)).toBeGreaterThan(4);
+      expect(Number(rate)).toBeLessThanOrEqual(10);
+      expect(Number(eta)).toBeLessThanOrEqual(Math.ceil((40 - Number(done)) / 10) + 1);
+    }
+    // Both bars start in one column.
+    const rows = text.split(/\r|\n|\x1b\[\d*[A-Za-z]/).filter((l) => /[█░]/.test(l));
+    expect(new Set(rows.map((l) => l.search(/[█░]/))).size).toBe(1);
   });
 
-  it('erases the bars (cursor up, clear down) before each permanent line, and leaves none at the end', () => {
-    expect(text).toContain('\x1b[2A');
-    expect(text).toContain('\x1b[0J');
-    const afterLast = text.slice(text.lastIndexOf('\x1b[0J') + 4);
-    expect(afterLast).not.toMatch(/[█░]/);
-    expect(afterLast.endsWith('\nImported 2 files (40.0 MB) in 4.0s, 10.0 MB/s.\n')).toBe(true);
+  it('hides the cursor while drawing, logs each finished file above the bars, and leaves none at the end', () => {
+    expect(text.startsWith("Importing 2 files (40.0 MB) from 'Raw'\n")).toBe(true);
+    expect(text).toContain('\x1b[?25l');
     expect(text).toContain('  [1/2] big.bin → external-files/s3/Raw/big.bin (30.0 MB, verified by sha256)\n');
+    expect(text).toContain('  [2/2] small.csv → external-files/s3/Raw/small.csv (10.0 MB, not verified: multipart ETag)\n');
+    // The bars were drawn again after the first file's line (the log goes above them).
+    const afterFirst = text.slice(text.indexOf('[1/2] big.bin'));
+    expect(afterFirst).toMatch(/small\.csv +█+/);
+    // Cleared (clear screen down), cursor shown again, then the summary: no bar after it.
+    const cleared = text.lastIndexOf('\x1b[0J');
+    expect(cleared).toBeGreaterThan(text.lastIndexOf('█'));
+    expect(text.lastIndexOf('\x1b[?25h')).toBeGreaterThan(text.lastIndexOf('█'));
+    expect(text.endsWith('\nImported 2 files (40.0 MB) in 4.0s, 10.0 MB/s.\n') || text.endsWith('\x1b[0JImported 2 files (40.0 MB) in 4.0s, 10.0 MB/s.\n')).toBe(true);
+  });
+
+  it('leaves no redraw timer behind once stopped', () => {
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe('printable', () => {
+  it('keeps an object key’s escape sequences off the terminal', () => {
+    const s = sink(false);
+    const view = createProgressView({ out: s.out, verb: { doing: 'Importing', done: 'Imported', where: "from 'Raw'" }, fileLabel: (e) => e.key });
+    view.event({ type: 'start', direction: 'import', files: 1, bytes: 1 });
+    view.event({ type: 'file', key: 'evil\x1b[2J\r.csv', path: 'x', size: 1, verifiedBy: [] });
+    expect(s.text()).toContain('  [1/1] evil[2J.csv (1 B, not verified)\n');
+    expect(s.text()).not.toMatch(/[\r\x1b]/);
+  });
+
+  it('strips escape sequences and carriage returns a build could send to the terminal', () => {
+    expect(printable('ok\x1b]0;pwned\x07 \x1b[2Jdone\r')).toBe('ok]0;pwned [2Jdone');
+    expect(printable('tab\tstays')).toBe('tab\tstays');
   });
 });
 

@@ -1,13 +1,16 @@
 /**
- * How a transfer's progress is shown. On a terminal: a bar for the file being moved and one for
- * the total (bytes, rate, ETA), redrawn in place, with a permanent line per finished file. Anywhere
- * else (a pipe, a CI log): a line per file and a percentage line at most every few seconds, never
- * a carriage return. The server's NDJSON events drive both; downloads and uploads feed the same
- * events. (cli-progress would draw the bars, but it is not a dependency: two lines of ANSI redraw
- * through node:readline are all this needs.)
+ * How a transfer's progress is shown. On a terminal: cli-progress draws a bar for the file being
+ * moved and one for the total (bytes, rate, ETA), with a permanent line per finished file logged
+ * above them. Anywhere else (a pipe, a CI log): a line per file and a percentage line at most every
+ * few seconds, never a carriage return — cli-progress's own no-TTY mode repeats the bars, which is
+ * not a log format, so those lines are written here. The server's NDJSON events drive both;
+ * downloads and uploads feed the same events.
  */
-import readline from 'node:readline';
 import type { Writable } from 'node:stream';
+import cliProgress, { type Options, type Params, type SingleBar } from 'cli-progress';
+
+// A CommonJS package whose named exports Node cannot see from ESM: taken from its default export.
+const { Format, MultiBar } = cliProgress;
 
 /** The NDJSON events of an import or export (file-integrations-schema.ts `TransferEvent`). */
 export type TransferEvent =
@@ -17,12 +20,15 @@ export type TransferEvent =
   | { type: 'end'; files: number; bytes: number; durationMs: number }
   | { type: 'error'; error: { code: string; message: string; details?: Record<string, unknown> }; filesDone: number };
 
+export type ProgressOut = Writable & { isTTY?: boolean; columns?: number };
+
 export interface ProgressOptions {
-  out: Writable & { isTTY?: boolean; columns?: number };
+  out: ProgressOut;
   /** Says what moves where, e.g. "Importing" / "from 'Raw'". */
   verb: { doing: string; done: string; where: string };
   /** How one finished file is named: import shows key → path, export path → key. */
   fileLabel: (e: Extract<TransferEvent, { type: 'file' }>) => string;
+  /** Plain output's clock (the terminal's bars run on cli-progress's, i.e. Date.now). */
   now?: () => number;
   /** Plain output: the least time between two percentage lines. */
   plainEveryMs?: number;
@@ -54,16 +60,89 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(s / 3600)}h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
 }
 
+/** Removes terminal control characters (escape sequences, carriage returns) from text a server or a build sent. */
+export const printable = (s: string) => s.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, '');
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 const percent = (done: number, total: number) => (total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 100);
 
-function bar(fraction: number, width: number): string {
-  const full = Math.round(Math.max(0, Math.min(1, fraction)) * width);
-  return '█'.repeat(full) + '░'.repeat(width - full);
-}
-
+/** A name cut from the left to `width` (the end of a path says most), padded so the bars line up. */
 function fit(text: string, width: number): string {
   return text.length <= width ? text.padEnd(width) : `…${text.slice(text.length - width + 1)}`;
+}
+
+/** The options every live display here shares: stderr-like stream, hidden cursor, nothing left when it stops. */
+export function liveOptions(out: ProgressOut, extra: Options = {}): Options {
+  return { stream: out, hideCursor: true, clearOnComplete: true, stopOnComplete: false, barCompleteChar: '█', barIncompleteChar: '░', fps: 10, ...extra };
+}
+
+/** cli-progress's ETA is a number of seconds, or 'NULL' / 'INF' while it cannot tell. */
+const etaText = (eta: Params['eta'] | string) => (typeof eta === 'number' ? formatDuration(eta) : '—');
+
+interface BarPayload {
+  kind: 'file' | 'total';
+  name: string;
+  /** The file's size when known (the file bar); null shows the bytes without a fraction. */
+  size: number | null;
+}
+
+/**
+ * The two bars on a terminal. Each row is `  NAME BAR PCT%  NUMBERS`: names get what the bar and
+ * the numbers (about 50 columns at most) leave, so the bars stay put as the numbers change.
+ */
+function createBars(out: ProgressOut, files: number, bytes: number) {
+  const cols = Math.max(40, out.columns || 80); // a pseudo-terminal can report 0 columns
+  const barsize = Math.min(30, Math.max(10, Math.floor(cols / 5)));
+  const nameWidth = (head: string) => Math.max(head.length, Math.min(30, cols - 2 - 1 - barsize - 5 - 50));
+  let filesDone = 0;
+  const format = (options: Options, params: Params, payload: BarPayload) => {
+    const head = `Total ${filesDone}/${files}`;
+    const known = payload.kind === 'total' || payload.size !== null;
+    const fraction = known && params.total > 0 ? params.value / params.total : 0;
+    const bar = Format.BarFormat(Math.min(1, fraction), options);
+    const pct = String(known ? percent(params.value, params.total) : 0).padStart(3);
+    let tail: string;
+    if (payload.kind === 'file') tail = `${formatBytes(params.value)}${payload.size !== null ? ` / ${formatBytes(payload.size)}` : ''}`;
+    else {
+      const secs = (Date.now() - params.startTime) / 1000;
+      const rate = secs > 0 ? params.value / secs : 0;
+      tail = `${formatBytes(params.value)} of ${formatBytes(params.total)} · ${formatBytes(rate)}/s · ETA ${etaText(params.eta)}`;
+    }
+    return `  ${fit(payload.kind === 'total' ? head : printable(payload.name), nameWidth(head))} ${bar} ${pct}%  ${tail}`;
+  };
+  const multibar = new MultiBar(liveOptions(out, { format, barsize, emptyOnZero: true }));
+  let fileBar: SingleBar | null = null;
+  let totalBar: SingleBar | null = null;
+  let stopped = false;
+  return {
+    progress(e: Extract<TransferEvent, { type: 'progress' }>) {
+      filesDone = e.filesDone;
+      // Created at the first progress so the file bar sits above the total, as people expect.
+      fileBar ??= multibar.create(e.total ?? 0, 0, { kind: 'file', name: e.key, size: e.total } satisfies BarPayload);
+      totalBar ??= multibar.create(bytes, 0, { kind: 'total', name: '', size: bytes } satisfies BarPayload);
+      fileBar.setTotal(e.total ?? 0);
+      fileBar.update(e.loaded, { name: e.key, size: e.total });
+      totalBar.update(e.bytesDone);
+    },
+    fileDone(bytesDone: number, line: string) {
+      filesDone += 1;
+      // Nothing drawn yet (a file with no progress event): a plain line, no redraw loop started.
+      if (!fileBar || !totalBar) return void out.write(`${line}\n`);
+      totalBar.update(bytesDone);
+      fileBar.update(fileBar.getTotal());
+      multibar.log(`${line}\n`);
+      // Shown now, not at the next frame: the log is flushed by a redraw.
+      multibar.update();
+    },
+    stop() {
+      if (stopped || !fileBar) return;
+      stopped = true;
+      // Flush the logged lines, then clear the bars and show the cursor (again, if cli-progress
+      // already stopped on SIGINT: harmless).
+      multibar.update();
+      multibar.stop();
+    },
+  };
 }
 
 export function createProgressView(o: ProgressOptions): ProgressView {
@@ -74,10 +153,8 @@ export function createProgressView(o: ProgressOptions): ProgressView {
   let filesDone = 0;
   let bytesDone = 0;
   let completedBytes = 0;
-  let current: { name: string; loaded: number; total: number | null } | null = null;
-  let drawn = 0;
-  let lastDraw = 0;
   let lastPlain = started;
+  let bars: ReturnType<typeof createBars> | null = null;
 
   const write = (s: string) => o.out.write(s);
   const rate = () => {
@@ -89,58 +166,24 @@ export function createProgressView(o: ProgressOptions): ProgressView {
     return r > 0 ? formatDuration((total.bytes - bytesDone) / r) : '—';
   };
   const totals = () => `${formatBytes(bytesDone)} of ${formatBytes(total.bytes)} · ${formatBytes(rate())}/s · ETA ${eta()}`;
-
-  function erase() {
-    if (!drawn) return;
-    readline.moveCursor(o.out, 0, -drawn);
-    readline.cursorTo(o.out, 0);
-    readline.clearScreenDown(o.out);
-    drawn = 0;
-  }
-
-  function draw(force = false) {
-    const t = now();
-    if (!force && t - lastDraw < 100) return;
-    lastDraw = t;
-    erase();
-    // A pseudo-terminal can report 0 columns.
-    const cols = Math.max(40, o.out.columns || 80);
-    const barWidth = Math.min(30, Math.max(10, Math.floor(cols / 5)));
-    const head = `Total ${filesDone}/${total.files}`;
-    const totalTail = `  ${formatBytes(bytesDone)} of ${formatBytes(total.bytes)} · ${formatBytes(rate())}/s · ETA ${eta()}`;
-    const fileTail = current ? `  ${formatBytes(current.loaded)}${current.total !== null ? ` / ${formatBytes(current.total)}` : ''}` : '';
-    // Names get what the bars and the numbers (about 50 columns at most) leave, so the bars stay put
-    // as the numbers change, and both start in one column.
-    const nameWidth = Math.max(head.length, Math.min(30, cols - 2 - 1 - barWidth - 5 - 50));
-    const row = (name: string, done: number, of: number, tail: string) => `  ${fit(name, nameWidth)} ${bar(of ? done / of : 0, barWidth)} ${String(percent(done, of)).padStart(3)}%${tail}`;
-    const lines: string[] = [];
-    if (current) lines.push(row(current.name, current.loaded, current.total ?? 0, fileTail));
-    lines.push(row(head, bytesDone, total.bytes, totalTail));
-    // A line wider than the terminal wraps and the redraw would lose count of it.
-    write(`${lines.map((l) => l.slice(0, cols - 1)).join('\n')}\n`);
-    drawn = lines.length;
-  }
-
-  /** A permanent line: above the bars on a terminal. */
-  function line(s: string) {
-    if (tty) erase();
-    write(`${s}\n`);
-    if (tty && (current || filesDone < total.files)) draw(true);
-  }
+  const stopBars = () => {
+    bars?.stop();
+    bars = null;
+  };
 
   return {
     event(e) {
       switch (e.type) {
         case 'start':
           total = { files: e.files, bytes: e.bytes };
-          line(`${o.verb.doing} ${plural(e.files, 'file')} (${formatBytes(e.bytes)}) ${o.verb.where}`);
+          write(`${o.verb.doing} ${plural(e.files, 'file')} (${formatBytes(e.bytes)}) ${o.verb.where}\n`);
+          if (tty && e.files > 0) bars = createBars(o.out, e.files, e.bytes);
           break;
         case 'progress': {
           bytesDone = e.bytesDone;
           filesDone = e.filesDone;
-          current = { name: e.key, loaded: e.loaded, total: e.total };
-          if (tty) draw();
-          else if (now() - lastPlain >= (o.plainEveryMs ?? 2000)) {
+          if (bars) bars.progress(e);
+          else if (!tty && now() - lastPlain >= (o.plainEveryMs ?? 2000)) {
             lastPlain = now();
             write(`  ${percent(bytesDone, total.bytes)}% · ${totals()}\n`);
           }
@@ -150,26 +193,24 @@ export function createProgressView(o: ProgressOptions): ProgressView {
           filesDone += 1;
           completedBytes += e.size;
           bytesDone = completedBytes;
-          current = null;
           const verified = e.verifiedBy.length ? `verified by ${e.verifiedBy.join(', ')}` : `not verified${e.unverifiedReason ? `: ${e.unverifiedReason}` : ''}`;
-          line(`  [${filesDone}/${total.files}] ${o.fileLabel(e)} (${formatBytes(e.size)}, ${verified})`);
+          // Object keys are anyone's text: no escape sequence of theirs reaches the terminal.
+          const line = `  [${filesDone}/${total.files}] ${printable(o.fileLabel(e))} (${formatBytes(e.size)}, ${verified})`;
+          if (bars) bars.fileDone(bytesDone, line);
+          else write(`${line}\n`);
           break;
         }
         case 'end': {
-          if (tty) erase();
-          current = null;
+          stopBars();
           const secs = e.durationMs / 1000;
           write(`${o.verb.done} ${plural(e.files, 'file')} (${formatBytes(e.bytes)}) in ${secs < 10 ? secs.toFixed(1) : Math.round(secs)}s${secs > 0 ? `, ${formatBytes(e.bytes / secs)}/s` : ''}.\n`);
           break;
         }
         case 'error':
-          if (tty) erase();
-          current = null;
+          stopBars();
           break;
       }
     },
-    stop() {
-      if (tty) erase();
-    },
+    stop: stopBars,
   };
 }

@@ -14,7 +14,7 @@ import { type FilesContext, type RemoteOpts, resolveIntegration } from './cli-fi
 const MAX_NAMES_PER_REQUEST = 1000;
 
 /** A progress view on stderr, or one that shows nothing (`--quiet`, `--json`). */
-function viewFor(opts: RemoteOpts, o: Omit<Parameters<typeof createProgressView>[0], 'out'>): ProgressView {
+export function viewFor(opts: RemoteOpts, o: Omit<Parameters<typeof createProgressView>[0], 'out'>): ProgressView {
   if (opts.quiet || opts.json) return { event() {}, stop() {} };
   return createProgressView({ ...o, out: process.stderr });
 }
@@ -60,7 +60,7 @@ export async function exportFiles(ctx: FilesContext, paths: string[]): Promise<v
 }
 
 /** Download and upload have no events of their own: these make the view's from a byte count. */
-function singleFileEvents(view: ProgressView, name: string, size: number | null) {
+export function singleFileEvents(view: ProgressView, name: string, size: number | null) {
   const started = Date.now();
   let bytes = 0;
   view.event({ type: 'start', direction: 'import', files: 1, bytes: size ?? 0 });

@@ -1,5 +1,5 @@
 /**
- * The one HTTP client of the commands that talk to a running server (`atrium run`, `atrium files`):
+ * The one HTTP client of the commands that talk to a running server (`atrium run`, `files`, `packages`):
  * a bearer token, the server's `{error:{code,message}}` turned into one line a person can act on,
  * an unreachable server said plainly, NDJSON read as it arrives, and bodies streamed both ways so a
  * file is never held whole in memory. Exit codes are decided here so every command agrees.

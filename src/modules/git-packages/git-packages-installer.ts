@@ -181,11 +181,15 @@ export function createPackageInstaller(deps: InstallerDeps, opts: InstallerOptio
   }
 
   /** A tar or zip of the artifact; the file stays in the cache until the stream closes. */
-  async function archiveStream(file: string, key: string, format: 'tar' | 'zip'): Promise<Readable> {
+  /** The artifact as a tar (its size known: the file itself) or a zip (made on the fly, size unknown). */
+  async function archiveStream(file: string, key: string, format: 'tar' | 'zip'): Promise<{ stream: Readable; size: number | null }> {
     if (format === 'tar') {
-      const s = fs.createReadStream(file);
+      // The size of the very file that is streamed (opened first), for Content-Length.
+      const handle = await fsp.open(file, 'r');
+      const { size } = await handle.stat();
+      const s = handle.createReadStream();
       void cache.hold(key, () => new Promise<void>((r) => s.once('close', () => r())));
-      return s;
+      return { stream: s, size };
     }
     await fsp.mkdir(opts.workDir, { recursive: true, mode: 0o700 });
     const dir = await fsp.mkdtemp(path.join(opts.workDir, `zip-${OWNER}-`));
@@ -198,7 +202,7 @@ export function createPackageInstaller(deps: InstallerDeps, opts: InstallerOptio
     // -y keeps symbolic links as links: an artifact's link never makes the server read its target.
     const z = spawn('zip', ['-q', '-r', '-y', '-X', '-', '.'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
     z.once('close', () => void fsp.rm(dir, { recursive: true, force: true }));
-    return z.stdout;
+    return { stream: z.stdout, size: null };
   }
 
   return {

@@ -76,6 +76,8 @@ export function registerGitPackagesRoutes(app: ZApp, s: { packages: GitPackagesA
   }, async (req, reply) => {
     const r = await s.packages.archive(callerOf(req), req.params.projectId, req.params.name, req.query.format ?? 'tar');
     reply.header('content-type', r.format === 'zip' ? 'application/zip' : 'application/x-tar').header('content-disposition', `attachment; filename="${r.filename}"`);
+    // Lets a client show progress (the CLI's bar); a zip is made while it streams, its size unknown.
+    if (r.size !== null) reply.header('content-length', r.size);
     return reply.send(r.stream);
   });
 

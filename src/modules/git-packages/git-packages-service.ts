@@ -320,7 +320,8 @@ export function createGitPackagesService(deps: Deps, opts: GitPackagesOptions) {
       const a = await byName(project, name);
       const userId = assertUse(caller, project, a);
       const { pin, file } = await ensureArtifact(project, a, userId);
-      return { stream: await installer.archiveStream(file, pin.artifactKey!, format), filename: `${a.name}-${pin.commit.slice(0, 12)}.${format}`, format };
+      const { stream, size } = await installer.archiveStream(file, pin.artifactKey!, format);
+      return { stream, size, filename: `${a.name}-${pin.commit.slice(0, 12)}.${format}`, format };
     },
     /**
      * What the project runtime materializes: every package the caller may use (rule 5), each
