@@ -11,7 +11,8 @@
  *   GitHub answers, so a token cannot probe which private repositories exist).
  * - Pushing needs a token with `push: true`.
  * - Upload-pack allows filters and any SHA-1 in want, so `--depth 1` and blobless fetches of
- *   exactly one commit work.
+ *   exactly one commit work (`allowSha1InWant: false` / `allowFilter: false` turn them off, as
+ *   on servers with git's defaults).
  * - Test levers: `setDelay(repo, ms)` holds a repository's pack responses (time limits, a process
  *   caught mid-fetch); `requests` records every request (method, path, user, status), never a token.
  *
@@ -46,6 +47,21 @@ export interface GitServerOptions {
   port?: number;
   /** The git binary (default `git` on PATH). */
   gitBinary?: string;
+  /**
+   * Upload-pack's `allowAnySHA1InWant`, `allowReachableSHA1InWant` and `allowTipSHA1InWant`
+   * (default true). false: git's own defaults, as plain `git http-backend` and many self-hosted
+   * servers run, which refuse a `want` of a commit no ref advertises ("not our ref").
+   */
+  allowSha1InWant?: boolean;
+  /** Upload-pack's `allowFilter` (default true): false refuses `--filter` fetches. */
+  allowFilter?: boolean;
+  /**
+   * Speak protocol v2 when the client asks (default true). false: the `Git-Protocol` header is
+   * ignored, as by servers that only speak v0 (older Bitbucket Server, proxies dropping the
+   * header). git's v2 upload-pack serves any object it has whatever the allow* keys say, so only
+   * a v0 server with `allowSha1InWant: false` refuses a fetch by commit id.
+   */
+  protocolV2?: boolean;
 }
 
 export interface GitServerRequest {
@@ -95,6 +111,8 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
   const home = mkdtempSync(path.join(os.tmpdir(), 'atrium-git-server-home-'));
   const children = new Set<ReturnType<typeof spawn>>();
   const timers = new Set<NodeJS.Timeout>();
+  const allowWant = String(options.allowSha1InWant ?? true);
+  const allowFilter = String(options.allowFilter ?? true);
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -154,19 +172,19 @@ export async function startGitServer(options: GitServerOptions): Promise<GitServ
         // What hosted providers allow and what a fetch of exactly one pinned commit needs.
         GIT_CONFIG_COUNT: '5',
         GIT_CONFIG_KEY_0: 'uploadpack.allowFilter',
-        GIT_CONFIG_VALUE_0: 'true',
+        GIT_CONFIG_VALUE_0: allowFilter,
         GIT_CONFIG_KEY_1: 'uploadpack.allowAnySHA1InWant',
-        GIT_CONFIG_VALUE_1: 'true',
+        GIT_CONFIG_VALUE_1: allowWant,
         GIT_CONFIG_KEY_2: 'uploadpack.allowReachableSHA1InWant',
-        GIT_CONFIG_VALUE_2: 'true',
+        GIT_CONFIG_VALUE_2: allowWant,
         GIT_CONFIG_KEY_3: 'uploadpack.allowTipSHA1InWant',
-        GIT_CONFIG_VALUE_3: 'true',
+        GIT_CONFIG_VALUE_3: allowWant,
         GIT_CONFIG_KEY_4: 'http.receivepack',
         GIT_CONFIG_VALUE_4: service === 'git-receive-pack' ? 'true' : 'false',
       };
       if (auth && grant) env.REMOTE_USER = auth.user || 'token';
       const proto = req.headers['git-protocol'];
-      if (typeof proto === 'string') env.GIT_PROTOCOL = proto;
+      if (typeof proto === 'string' && options.protocolV2 !== false) env.GIT_PROTOCOL = proto;
       const enc = req.headers['content-encoding'];
       if (typeof enc === 'string') env.HTTP_CONTENT_ENCODING = enc;
       const len = req.headers['content-length'];

@@ -73,6 +73,16 @@ export interface FailureContext {
   hadCredentials: boolean;
 }
 
+/**
+ * Whether a fetch by commit id failed because the server does not let a client ask for an object
+ * no ref advertises (git's own refusal over protocol v0/v1 when the server lacks
+ * allowReachableSHA1InWant/allowAnySHA1InWant, or JGit's). Not "not our ref": a server that does
+ * allow it says that of a commit it does not have, and the fallback would cost a history fetch.
+ */
+export function isIdRefusal(stderr: string): boolean {
+  return /Server does not allow request for unadvertised object|want [0-9a-f]{40,64} not valid/i.test(stderr);
+}
+
 /** Maps a failed git run (its stderr, LC_ALL=C) to a GitConnectorError. */
 export function classifyGitFailure(stderr: string, ctx: FailureContext, secrets: readonly string[]): GitConnectorError {
   const out = scrubSecrets(stderr.slice(-4000), secrets);

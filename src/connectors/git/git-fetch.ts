@@ -1,16 +1,18 @@
 /**
- * Fetching exactly one commit into `<destDir>/git` (shallow, one pack per repository), with its
- * submodules (git-tree.ts), under one budget of time and bytes: received bytes are watched both
- * from git's progress lines and from the pack files as they grow, so a server that sends no
- * progress is still stopped at the limit. On any failure the destination is removed.
+ * Fetching exactly one commit into `<destDir>/git` (shallow, one pack per fetch), with its
+ * submodules (git-tree.ts), under one budget of time and bytes (git-transfer.ts counts what
+ * arrives). A server that refuses a commit by id gets the fallback of git-want.ts. On any failure
+ * the destination is removed.
  */
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { GitConnectorError } from './git-errors.js';
-import { formatBytes, GitBudget, parseProgress } from './git-process.js';
+import { formatBytes, GitBudget } from './git-process.js';
 import { checkRemote, type CheckedRemote } from './git-remote.js';
-import { ARCHIVE_REF, authConfig, fetchOne, initBare, mustRun, packBytes, SHA, type GitContext } from './git-repo.js';
+import { ARCHIVE_REF, authConfig, initBare, mustRun, SHA, type FetchSession, type GitContext } from './git-repo.js';
+import { TransferMeter } from './git-transfer.js';
 import { expandTree, type TreeSession } from './git-tree.js';
+import { fetchOne } from './git-want.js';
 import type { FetchedSubmodule, FetchOptions, FetchResult, GitCredentials } from './git-types.js';
 
 export async function fetchCommit(
@@ -34,37 +36,11 @@ export async function fetchCommit(
   const workTree = opts.checkout === false ? null : path.join(destDir, 'tree');
   const budget = new GitBudget({ signal: opts.signal, timeoutMs: opts.timeoutMs ?? defaults.timeoutMs });
   const progress = opts.onProgress ?? (() => {});
-  const packDir = path.join(gitDir, 'objects', 'pack');
-  let received = 0;
-  let runStart = 0;
-  const tooLarge = (): void =>
-    budget.stop({ code: 'too_large', message: `The repository is larger than the limit of ${formatBytes(maxBytes)}: the transfer was stopped after ${formatBytes(received)}.` });
-  const account = (bytes: number): void => {
-    if (bytes > received) received = bytes;
-    if (received > maxBytes) tooLarge();
-  };
-  // What arrives is written to objects/pack as it comes (tmp_pack_*): the file sizes are the
-  // truth even when git prints no progress; progress lines only make the check quicker.
-  const poll = setInterval(() => {
-    void packBytes(packDir).then(account, () => {});
-  }, 100);
-  const onLine = (line: string): void => {
-    const p = parseProgress(line);
-    if (!p) return;
-    if (p.phase === 'Receiving objects') {
-      if (p.bytes !== undefined) account(runStart + p.bytes);
-      progress({ phase: 'receiving', receivedBytes: received, percent: p.percent, objects: p.done, totalObjects: p.total });
-    } else if (p.phase === 'Resolving deltas') {
-      progress({ phase: 'resolving', receivedBytes: received, percent: p.percent, objects: p.done, totalObjects: p.total });
-    }
-  };
+  // Every fetch of this commit and its submodules (fallbacks included) counts against maxBytes.
+  const meter = new TransferMeter(budget, maxBytes, progress);
+  const fetches: FetchSession = { env, auth, gitDir, budget, meter };
   const submodules: FetchedSubmodule[] = [];
-  const fetchTracked = async (target: CheckedRemote, commit: string): Promise<string> => {
-    runStart = received;
-    const tree = await fetchOne(env, target, auth, gitDir, commit, budget, [], onLine);
-    account(await packBytes(packDir));
-    return tree!;
-  };
+  const fetchTracked = async (target: CheckedRemote, commit: string): Promise<string> => (await fetchOne(fetches, target, commit, []))!;
   const session: TreeSession = {
     ctx,
     gitDir,
@@ -72,7 +48,7 @@ export async function fetchCommit(
     top: checked,
     submodules,
     fetchTracked,
-    onSubmodule: (p) => progress({ phase: 'submodule', receivedBytes: received, path: p }),
+    onSubmodule: (p) => progress({ phase: 'submodule', receivedBytes: meter.received, path: p }),
   };
 
   try {
@@ -106,20 +82,20 @@ export async function fetchCommit(
     }
     await mustRun(env, [`--git-dir=${gitDir}`, 'update-ref', ARCHIVE_REF, archiveCommit], { cwd: gitDir, budget });
     if (workTree) {
-      progress({ phase: 'checkout', receivedBytes: received });
+      progress({ phase: 'checkout', receivedBytes: meter.received });
       mkdirSync(workTree);
       await mustRun(env, [`--git-dir=${gitDir}`, `--work-tree=${workTree}`, 'read-tree', '-u', '--reset', top.tree], { cwd: workTree, budget });
     }
     budget.check();
-    progress({ phase: 'done', receivedBytes: received });
-    return { commit: sha, tree: top.tree, gitDir, workTree, receivedBytes: received, treeBytes: top.bytes, files: top.files, submodules };
+    progress({ phase: 'done', receivedBytes: meter.received });
+    return { commit: sha, tree: top.tree, gitDir, workTree, receivedBytes: meter.received, treeBytes: top.bytes, files: top.files, submodules };
   } catch (e) {
     rmSync(destDir, { recursive: true, force: true });
     // A stop (time, size, cancel) may surface as whatever git did when it was killed.
-    if (budget.reason) throw new GitConnectorError(budget.reason.code, budget.reason.message, { receivedBytes: received });
+    if (budget.reason) throw new GitConnectorError(budget.reason.code, budget.reason.message, { receivedBytes: meter.received });
     throw e;
   } finally {
-    clearInterval(poll);
+    meter.dispose();
     budget.dispose();
   }
 }

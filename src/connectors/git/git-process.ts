@@ -83,6 +83,8 @@ export interface RunOptions {
   onStderrLine?: (line: string) => void;
   /** Extra non-secret environment (GIT_INDEX_FILE, dates). */
   env?: Record<string, string>;
+  /** Stops this run alone (its process group is killed; it resolves with a non-zero code). */
+  signal?: AbortSignal;
 }
 
 export interface RunResult {
@@ -177,6 +179,7 @@ export function runGit(env: GitEnvOptions, args: string[], opts: RunOptions): Pr
     };
     const onAbort = (): void => killGroup();
     opts.budget.signal.addEventListener('abort', onAbort, { once: true });
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
     child.stdout!.on('data', (d: Buffer) => out.push(d));
     child.stderr!.on('data', (d: Buffer) => {
       const s = d.toString('utf8');
@@ -194,10 +197,12 @@ export function runGit(env: GitEnvOptions, args: string[], opts: RunOptions): Pr
     }
     child.on('error', (e) => {
       opts.budget.signal.removeEventListener('abort', onAbort);
+      opts.signal?.removeEventListener('abort', onAbort);
       reject(new GitConnectorError('git_failed', `git could not be started (${(e as NodeJS.ErrnoException).code ?? 'error'}): is git installed?`));
     });
     child.on('close', (code) => {
       opts.budget.signal.removeEventListener('abort', onAbort);
+      opts.signal?.removeEventListener('abort', onAbort);
       if (opts.budget.reason) {
         killGroup(); // helpers that outlived git itself
         reject(new GitConnectorError(opts.budget.reason.code, opts.budget.reason.message));

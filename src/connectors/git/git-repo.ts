@@ -1,15 +1,15 @@
 /**
  * Steps on one bare repository that every operation shares: the credentials as git config, a run
  * that must succeed, `init --bare` with neutral attributes, fetching one commit (and checking it
- * is one), and reading trees, blobs and the size of what arrived. Each takes the git environment
+ * is one), and reading trees and blobs. Each takes the git environment
  * (git-process.ts) explicitly; nothing here holds state.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { classifyGitFailure, GitConnectorError, scrubSecrets } from './git-errors.js';
+import { GitConnectorError, scrubSecrets } from './git-errors.js';
 import { runGit, type GitBudget, type GitEnvOptions, type RunResult } from './git-process.js';
 import type { CheckedRemote, RemotePolicy } from './git-remote.js';
+import type { TransferMeter } from './git-transfer.js';
 import type { GitCredentials } from './git-types.js';
 
 /** What a connector fixes at creation and each of its operations reads. */
@@ -69,45 +69,52 @@ export function pinConfig(checked: CheckedRemote): [string, string][] {
   return checked.pin ? [['http.curloptResolve', checked.pin]] : [];
 }
 
+/** One operation's fetches: where they go, with which credentials, under which budget. */
+export interface FetchSession {
+  env: GitEnvOptions;
+  auth: AuthConfig;
+  /** The bare repository the commits end up in. */
+  gitDir: string;
+  budget: GitBudget;
+  meter: TransferMeter;
+}
+
 /**
- * Fetches exactly `sha` (depth 1) into `gitDir` and checks it is a commit; returns its tree, or
- * null when `extra` filters trees out.
+ * One `git fetch <flags…> <url> <refspecs…>` into `gitDir` (default the session's), its bytes
+ * counted by the session's meter. Refspecs are commit ids or ref names (`refs/…`, never `-…`).
+ * Does not throw on a failed fetch: the caller classifies.
  */
-export async function fetchOne(
-  env: GitEnvOptions,
+export function fetchRun(
+  s: FetchSession,
   checked: CheckedRemote,
-  auth: AuthConfig,
-  gitDir: string,
-  sha: string,
-  budget: GitBudget,
-  extra: string[],
-  onLine: (line: string) => void,
-): Promise<string | null> {
-  const r = await runGit(
-    env,
-    [`--git-dir=${gitDir}`, 'fetch', '--depth=1', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--progress', ...extra, checked.url, sha],
-    { cwd: gitDir, budget, secretConfig: auth.secretConfig, config: pinConfig(checked), onStderrLine: onLine },
+  flags: string[],
+  refspecs: string[],
+  opts: { gitDir?: string; signal?: AbortSignal; onLine?: (l: string) => void } = {},
+): Promise<RunResult> {
+  const gitDir = opts.gitDir ?? s.gitDir;
+  return s.meter.run(path.join(gitDir, 'objects', 'pack'), () =>
+    runGit(
+      s.env,
+      [`--git-dir=${gitDir}`, 'fetch', '--no-tags', '--no-write-fetch-head', '--no-recurse-submodules', '--progress', ...flags, checked.url, ...refspecs],
+      {
+        cwd: gitDir,
+        budget: s.budget,
+        secretConfig: s.auth.secretConfig,
+        config: pinConfig(checked),
+        signal: opts.signal,
+        onStderrLine: (l) => {
+          s.meter.onLine(l);
+          opts.onLine?.(l);
+        },
+      },
+    ),
   );
-  if (r.code !== 0) {
-    const e = classifyGitFailure(r.stderr, { remote: checked.url, hadCredentials: auth.present }, auth.secrets);
-    if (e.code === 'ref_not_found') throw new GitConnectorError('ref_not_found', `The commit ${sha} does not exist in ${checked.url}.`, { commit: sha }, e.gitOutput);
-    throw e;
-  }
-  // Its type, and (unless trees were filtered out: they are not here to look at) its tree, in one run.
-  const filtered = extra.some((a) => a.startsWith('--filter'));
-  const check = await runGit(env, [`--git-dir=${gitDir}`, 'cat-file', '--batch-check'], {
-    cwd: gitDir,
-    budget,
-    input: filtered ? `${sha}\n` : `${sha}\n${sha}^{tree}\n`,
-  });
-  const [commitLine, treeLine] = check.stdout.toString().split('\n');
-  if (check.code !== 0 || commitLine?.split(' ')[1] !== 'commit') {
-    throw new GitConnectorError('ref_not_found', `${sha} is not a commit in ${checked.url}.`, { commit: sha });
-  }
-  if (filtered) return null;
-  const [tree, type] = (treeLine ?? '').split(' ');
-  if (type !== 'tree' || !tree) throw new GitConnectorError('git_failed', `The tree of ${sha} did not arrive from ${checked.url}.`);
-  return tree;
+}
+
+/** Whether `sha` is a commit in `gitDir` (a shallow or complete repository: nothing is fetched lazily). */
+export async function hasCommit(s: FetchSession, sha: string, gitDir = s.gitDir): Promise<boolean> {
+  const r = await runGit(s.env, [`--git-dir=${gitDir}`, 'cat-file', '-e', `${sha}^{commit}`], { cwd: gitDir, budget: s.budget });
+  return r.code === 0;
 }
 
 export interface TreeEntry {
@@ -147,24 +154,4 @@ export async function readBlobs(env: GitEnvOptions, gitDir: string, budget: GitB
     at = nl + 1 + size + 1;
   }
   return out;
-}
-
-/** Bytes of the packs in `dir`, including the one being received (tmp_pack_*). */
-export async function packBytes(dir: string): Promise<number> {
-  let total = 0;
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return 0;
-  }
-  for (const n of names) {
-    if (!n.endsWith('.pack') && !n.startsWith('tmp_pack')) continue;
-    try {
-      total += (await stat(path.join(dir, n))).size;
-    } catch {
-      /* renamed between readdir and stat */
-    }
-  }
-  return total;
 }

@@ -6,10 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { classifyGitFailure, GitConnectorError } from './git-errors.js';
-import { GitBudget, runGit } from './git-process.js';
+import { GitConnectorError } from './git-errors.js';
+import { GitBudget } from './git-process.js';
 import { checkRemote } from './git-remote.js';
-import { authConfig, fetchOne, initBare, pinConfig, SHA, type GitContext } from './git-repo.js';
+import { authConfig, initBare, SHA, type GitContext } from './git-repo.js';
+import { TransferMeter } from './git-transfer.js';
+import { fetchOne, lsRemote } from './git-want.js';
 import type { GitCredentials, GitRef, ResolveOptions } from './git-types.js';
 
 /** A ref name git would accept (git check-ref-format rules, as a short name). */
@@ -39,14 +41,17 @@ export async function resolveRef(ctx: GitContext, remote: string, creds: GitCred
     if (!SHA.test(sha)) throw new GitConnectorError('invalid_ref', 'A commit pin must be a full commit id (40 hexadecimal characters).');
     const checked = await checkRemote(remote, policy);
     const budget = new GitBudget({ signal: opts.signal, timeoutMs: opts.timeoutMs ?? defaults.resolveTimeoutMs });
+    // A server that refuses commits by id makes the check fetch refs (git-want.ts): bytes counted too.
+    const meter = new TransferMeter(budget, defaults.maxBytes);
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'atrium-git-verify-'));
     try {
       const gitDir = path.join(tmp, 'git');
       await initBare(env, gitDir, budget);
       // Only the commit object (tree:0): proves it exists on the server without the download.
-      await fetchOne(env, checked, auth, gitDir, sha, budget, ['--filter=tree:0'], () => {});
+      await fetchOne({ env, auth, gitDir, budget, meter }, checked, sha, ['--filter=tree:0']);
       return sha;
     } finally {
+      meter.dispose();
       budget.dispose();
       rmSync(tmp, { recursive: true, force: true });
     }
@@ -58,21 +63,8 @@ export async function resolveRef(ctx: GitContext, remote: string, creds: GitCred
   const budget = new GitBudget({ signal: opts.signal, timeoutMs: opts.timeoutMs ?? defaults.resolveTimeoutMs });
   try {
     // The peeled line (`refs/tags/x^{}`, the commit of an annotated tag) is matched by its own pattern.
-    const r = await runGit(env, ['ls-remote', checked.url, full, `${full}^{}`], {
-      cwd: env.home,
-      budget,
-      secretConfig: auth.secretConfig,
-      config: pinConfig(checked),
-    });
-    if (r.code !== 0) throw classifyGitFailure(r.stderr, { remote: checked.url, hadCredentials: auth.present }, auth.secrets);
-    let direct: string | null = null;
-    let peeled: string | null = null;
-    for (const line of r.stdout.toString('utf8').split('\n')) {
-      const [id, refName] = line.split('\t');
-      if (refName === full && id) direct = id;
-      if (refName === `${full}^{}` && id) peeled = id;
-    }
-    const commit = peeled ?? direct;
+    const refs = await lsRemote({ env, auth, budget }, checked, [full, `${full}^{}`]);
+    const commit = refs.find((r) => r.name === full)?.commit;
     if (!commit) {
       throw new GitConnectorError('ref_not_found', `The ${ref.kind} '${name}' does not exist in ${checked.url}.`, { kind: ref.kind, name });
     }
