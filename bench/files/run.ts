@@ -112,7 +112,7 @@ async function main() {
       const sdkFsync = await timed(sdkGet(true));
 
       await new Promise((r) => setTimeout(r, 1000));
-      const sdkUp = () => new Upload({ client, params: { Bucket: s3.bucket, Key: `${PREFIX}/sdk-export.bin`, Body: fs.createReadStream(sdkFile) }, partSize: 8 * MiB, queueSize: 4 }).done().then(() => undefined);
+      const sdkUp = () => new Upload({ client, params: { Bucket: s3.bucket, Key: `${PREFIX}/sdk-export.bin`, Body: fs.createReadStream(sdkFile) }, partSize: 8 * MiB, queueSize: 3 }).done().then(() => undefined);
       let su = atriumFirst ? null : await timed(sdkUp);
       rss = sampleRss(server.pid, 20);
       let exp!: Awaited<ReturnType<typeof request>>;

@@ -67,7 +67,7 @@ export function createS3Client(config: unknown, credentials: S3Credentials, opts
     secret,
     requestTimeoutMs,
     partSize: Math.max(5 * MiB, opts.partSize ?? 8 * MiB),
-    queueSize: Math.max(1, opts.queueSize ?? 4),
+    queueSize: Math.max(1, opts.queueSize ?? 3),
     seen: {},
     guard() {
       if (!cfg.endpoint) return Promise.resolve();

@@ -4,7 +4,8 @@
  * fsyncs it once at the end. The main thread then only parses HTTP and copies each chunk once.
  *
  * Protocol (one worker, many jobs, all messages carry the job `id`):
- *   in:  open {plan, fd|null} · data {buf, len} (the ArrayBuffer is transferred) · end {fsync} · drop
+ *   in:  open {plan, fd|null, read?} (with `read`, the worker reads and hashes that many bytes of
+ *        fd itself, then answers done) · data {buf, len} (the ArrayBuffer is transferred) · end {fsync} · drop
  *   out: ack {buf} (the buffer, transferred back for reuse) · done {digests} · fail {code, message}
  *        · dropped
  * Messages are handled in order, so after `done`, `fail` or `dropped` this thread never touches
@@ -16,7 +17,7 @@ import { parentPort } from 'node:worker_threads';
 import { EtagVerifier, type HashPlan } from './s3-etag.js';
 
 export type HashWorkerIn =
-  | { t: 'open'; id: number; plan: HashPlan; fd: number | null }
+  | { t: 'open'; id: number; plan: HashPlan; fd: number | null; read?: number }
   | { t: 'data'; id: number; buf: ArrayBuffer; len: number }
   | { t: 'end'; id: number; fsync: boolean }
   | { t: 'drop'; id: number };
@@ -51,9 +52,41 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   for (let off = 0; off < bytes.length; ) off += fs.writeSync(fd, bytes, off, bytes.length - off);
 }
 
+const READ_CHUNK = 1024 * 1024;
+
+/**
+ * An upload's hashes: the worker reads the first `size` bytes of `fd` itself, a chunk per turn of
+ * its event loop (other jobs' messages are handled in between), while the main thread streams the
+ * same fd to S3 untouched. Positional reads: the two readers never move each other's offset.
+ */
+function readAndHash(id: number, job: Job, size: number): void {
+  const buf = Buffer.allocUnsafe(READ_CHUNK);
+  let pos = 0;
+  const step = (): void => {
+    if (jobs.get(id) !== job || job.failed) return; // dropped: the fd is no longer ours
+    try {
+      if (pos >= size) {
+        jobs.delete(id);
+        post({ t: 'done', id, digests: job.verifier.digests() });
+        return;
+      }
+      const got = fs.readSync(job.fd!, buf, 0, Math.min(READ_CHUNK, size - pos), pos);
+      if (got === 0) throw Object.assign(new Error(`The file ended after ${pos} of its ${size} bytes while it was read.`), { code: 'file_changed' });
+      job.verifier.update(buf.subarray(0, got));
+      pos += got;
+      setImmediate(step);
+    } catch (e) {
+      fail(id, job, e);
+    }
+  };
+  setImmediate(step);
+}
+
 port?.on('message', (m: HashWorkerIn) => {
   if (m.t === 'open') {
-    jobs.set(m.id, { verifier: new EtagVerifier(m.plan), fd: m.fd, failed: false });
+    const job: Job = { verifier: new EtagVerifier(m.plan), fd: m.fd, failed: false };
+    jobs.set(m.id, job);
+    if (m.read !== undefined && m.fd !== null) readAndHash(m.id, job, m.read);
     return;
   }
   const job = jobs.get(m.id);

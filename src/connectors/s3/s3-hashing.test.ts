@@ -1,17 +1,17 @@
 /**
  * The hashing worker against the in-thread EtagVerifier: same digests, the file written whole,
- * backpressure (a slow reader of the tap holds at most a few batches), and a write failure that
- * fails the stream and lets go of the fd.
+ * files hashed by the worker reading them itself (an upload's), and a write failure that fails
+ * the stream and lets go of the fd.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Readable, Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EtagVerifier } from './s3-etag.js';
-import { hashingSink, hashingTap } from './s3-hashing.js';
+import { hashFile, hashingSink } from './s3-hashing.js';
 
 const MiB = 1024 * 1024;
 let dir: string;
@@ -47,40 +47,51 @@ describe('hashing worker', () => {
     expect(createHash('sha256').update(fs.readFileSync(file)).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
   });
 
-  it('a tap passes the bytes on unchanged, and a slow reader holds back the source', async () => {
-    const tap = await hashingTap(plan);
-    const got: Buffer[] = [];
-    let pulled = 0;
-    let maxAhead = 0;
-    const source = chunked(data, MiB);
-    source.on('data', (c: Buffer) => {
-      pulled += c.length;
-      maxAhead = Math.max(maxAhead, pulled - got.reduce((s, b) => s + b.length, 0));
-    });
-    const slow = new Writable({
-      highWaterMark: 1,
-      write(chunk: Buffer, _e, cb) {
-        got.push(chunk);
-        setTimeout(cb, 2);
-      },
-    });
-    await pipeline(source, tap, slow);
-    expect(Buffer.concat(got).equals(data)).toBe(true);
-    expect(tap.digests()).toEqual(inThread.digests());
-    // Stream buffers plus the worker's batches in flight, never the whole 13 MiB.
-    expect(maxAhead).toBeLessThan(8 * MiB);
+  it('hashFile reads the file by itself and hashes it as the main thread would', async () => {
+    const file = path.join(dir, 'upload.bin');
+    fs.writeFileSync(file, data);
+    const fd = fs.openSync(file, 'r');
+    const h = await hashFile(fd, data.length, plan);
+    expect(await h.digests).toEqual(inThread.digests());
+    await h.settled;
+    fs.closeSync(fd);
   });
 
   it('many transfers at once each get their own digests', async () => {
-    const blobs = [randomBytes(3 * MiB + 1), randomBytes(2 * MiB), randomBytes(100)];
+    const blobs = [randomBytes(3 * MiB + 1), randomBytes(2 * MiB), randomBytes(100), Buffer.alloc(0)];
     const results = await Promise.all(
-      blobs.map(async (b) => {
-        const tap = await hashingTap({ wholeMd5: true, partSizes: [] });
-        await pipeline(chunked(b, 4096), tap, new Writable({ write: (_c, _e, cb) => cb() }));
-        return tap.digests().md5;
+      blobs.map(async (b, i) => {
+        const file = path.join(dir, `many-${i}.bin`);
+        fs.writeFileSync(file, b);
+        const fd = fs.openSync(file, 'r');
+        const h = await hashFile(fd, b.length, { wholeMd5: true, partSizes: [] });
+        const d = await h.digests;
+        await h.settled;
+        fs.closeSync(fd);
+        return d.md5;
       }),
     );
     expect(results).toEqual(blobs.map((b) => createHash('md5').update(b).digest('hex')));
+  });
+
+  it('hashFile fails with file_changed when the file is shorter than it was', async () => {
+    const file = path.join(dir, 'shrunk.bin');
+    fs.writeFileSync(file, data.subarray(0, 2 * MiB));
+    const fd = fs.openSync(file, 'r');
+    const h = await hashFile(fd, 3 * MiB, plan);
+    await expect(h.digests).rejects.toMatchObject({ code: 'file_changed' });
+    await h.settled;
+    fs.closeSync(fd);
+  });
+
+  it('a dropped hashFile lets go of its fd', async () => {
+    const file = path.join(dir, 'dropped-read.bin');
+    fs.writeFileSync(file, data);
+    const fd = fs.openSync(file, 'r');
+    const h = await hashFile(fd, data.length, plan);
+    h.drop();
+    await h.settled;
+    fs.closeSync(fd);
   });
 
   it('a write the worker cannot do fails the stream, and the fd is let go', async () => {

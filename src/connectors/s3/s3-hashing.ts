@@ -5,11 +5,12 @@
  * download, writes them to the temp file and fsyncs it once at the end — while the main thread
  * only copies each chunk into a 1 MiB batch. Batches are pooled per transfer and at most
  * MAX_IN_FLIGHT of them wait for the worker: memory stays bounded and backpressure reaches the
- * socket (or the file being read) as with an ordinary stream.
+ * socket as with an ordinary stream. An upload's file is read by the worker itself, so the main
+ * thread streams it to S3 exactly as a bare Upload would.
  *
- *   hashingSink(fd, plan)  a Writable: bytes → worker → hashed and written to `fd`
- *   hashingTap(plan)       a pass-through Transform: bytes go on unchanged and are hashed
- * Both end with `digests()` (see s3-etag.ts `checkDigests`).
+ *   hashingSink(fd, plan)      a Writable: bytes → worker → hashed and written to `fd`; `digests()`
+ *   hashFile(fd, size, plan)   the worker reads and hashes `size` bytes of `fd`; `digests` (a promise)
+ * See s3-etag.ts `checkDigests` for what the digests are checked against.
  */
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -101,7 +102,7 @@ class HashJob {
 
   private constructor(private readonly w: Worker) {}
 
-  static async open(plan: HashPlan, fd: number | null): Promise<HashJob> {
+  static async open(plan: HashPlan, fd: number | null, read?: number): Promise<HashJob> {
     const w = await getWorker();
     const job = new HashJob(w);
     jobs.set(job.id, {
@@ -122,8 +123,21 @@ class HashJob {
       dropped: () => job.finished(),
     });
     if (jobs.size === 1) w.ref();
-    job.send({ t: 'open', id: job.id, plan, fd });
+    job.send({ t: 'open', id: job.id, plan, fd, ...(read !== undefined ? { read } : {}) });
     return job;
+  }
+
+  /** The digests of a job that reads by itself (`open(…, read)`). */
+  digestsWhenRead(): Promise<EtagDigests> {
+    return new Promise<EtagDigests>((resolve, reject) => {
+      if (this.error) return reject(this.error);
+      this.result = resolve;
+      const failed = () => {
+        if (this.error) reject(this.error);
+        else this.waiting = failed;
+      };
+      this.waiting = failed;
+    });
   }
 
   private send(m: HashWorkerIn, transfer?: ArrayBuffer[]): void {
@@ -242,24 +256,15 @@ export async function hashingSink(fd: number, plan: HashPlan, opts: { fsync: boo
   return Object.assign(sink, extras(job, () => out));
 }
 
-/** A pass-through that hashes the bytes going by (an upload's body). */
-export async function hashingTap(plan: HashPlan): Promise<Transform & HashingStream> {
-  const job = await HashJob.open(plan, null);
-  let out: EtagDigests | null = null;
-  const tap = new Transform({
-    transform(chunk: Buffer, _enc, cb: TransformCallback) {
-      job.push(chunk, (e) => (e ? cb(e) : cb(null, chunk)));
-    },
-    flush(cb) {
-      job.finish(false).then((d) => {
-        out = d;
-        cb();
-      }, cb);
-    },
-    destroy(err, cb) {
-      if (!out) job.drop();
-      cb(err);
-    },
-  });
-  return Object.assign(tap, extras(job, () => out));
+/**
+ * The hashes of the first `size` bytes of `fd`, read by the worker itself (an upload: the main
+ * thread streams the same fd to S3 as it would without hashing). The caller closes `fd` only after
+ * `settled`; `drop()` abandons the job (a failed or cancelled upload).
+ */
+export async function hashFile(fd: number, size: number, plan: HashPlan): Promise<{ digests: Promise<EtagDigests>; drop(): void; settled: Promise<void> }> {
+  const job = await HashJob.open(plan, fd, size);
+  const digests = job.digestsWhenRead();
+  digests.catch(() => undefined); // observed by the caller when it asks; never an unhandled rejection
+  return { digests, drop: () => job.drop(), settled: job.settled };
 }
+

@@ -8,20 +8,20 @@
  * the pipeline or destroyed: an abandoned body keeps its socket, and the SDK's pool runs dry.
  *
  * Upload: lib-storage's `Upload` (one PutObject up to the part size, multipart above it, at most
- * `queueSize` parts in flight). The file is hashed (in the worker) as it is read, cut at the same
- * part boundaries as the upload, and the resulting ETag is compared with the one the store reports.
+ * `queueSize` parts in flight) streams the file; the hashing worker reads the same open file by
+ * itself, cut at the same part boundaries as the upload, and the resulting ETag is compared with
+ * the one the store reports.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { Readable, Transform, Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, type GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { S3ConnectorError } from './s3-errors.js';
-import { checkDigests, EtagVerifier, parseEtag, type ParsedEtag } from './s3-etag.js';
-import { hashingSink, hashingTap, type HashingStream } from './s3-hashing.js';
+import { checkDigests, type EtagDigests, EtagVerifier, parseEtag, type ParsedEtag } from './s3-etag.js';
+import { hashFile, hashingSink, type HashingStream } from './s3-hashing.js';
 import { destroyBody } from './s3-permissions.js';
 import type { S3Context, S3DownloadResult, S3TransferOptions, S3UploadResult, S3Verification } from './s3-types.js';
 
@@ -118,27 +118,36 @@ export async function uploadFile(
   const full = ctx.fullKey(key);
   await ctx.guard();
   if (opts.signal?.aborted) throw new S3ConnectorError('cancelled', 'The transfer was cancelled.');
+  // One open file for both readers (the upload's stream and the worker's hashing), so a file
+  // replaced meanwhile (project files are renamed into place) cannot give them different bytes.
+  let fh: FileHandle;
   let size: number;
   try {
-    const st = await stat(srcPath);
+    fh = await open(srcPath, 'r');
+  } catch (e) {
+    throw fileOrS3Error(ctx, e, 'upload', key, 'Reading the file to upload failed');
+  }
+  try {
+    const st = await fh.stat();
     if (!st.isFile()) throw new S3ConnectorError('file_error', 'The file to upload is not a regular file.');
     size = st.size;
   } catch (e) {
+    await fh.close();
     throw fileOrS3Error(ctx, e, 'upload', key, 'Reading the file to upload failed');
   }
   // S3 allows 10,000 parts: big files get bigger parts, in whole MiB (see s3-etag.ts).
   const partSize = Math.max(ctx.partSize, Math.ceil(size / MAX_PARTS / MiB) * MiB);
   const multipart = size > partSize;
-  // Hashed in the worker thread, cut at the same part boundaries as the upload.
-  let hashed: Transform & HashingStream;
+  // Hashed by the worker thread reading the file itself, cut at the same part boundaries as the
+  // upload: the main thread streams the file to S3 exactly as a bare Upload would.
+  let hashing: Awaited<ReturnType<typeof hashFile>>;
   try {
-    hashed = await hashingTap({ wholeMd5: !multipart, partSizes: multipart ? [partSize] : [] });
+    hashing = await hashFile(fh.fd, size, { wholeMd5: !multipart, partSizes: multipart ? [partSize] : [] });
   } catch (e) {
+    await fh.close();
     throw fileOrS3Error(ctx, e, 'upload', key, 'Reading the file to upload failed');
   }
-  const source = createReadStream(srcPath, { highWaterMark: MiB });
-  // Errors (a vanished file, a cancel) travel down to `hashed`, where Upload is reading.
-  pipeline(source, hashed).catch(() => undefined);
+  const source = fh.createReadStream({ highWaterMark: MiB, start: 0, ...(size > 0 ? { end: size - 1 } : {}), autoClose: false });
   // Cancel by failing the source rather than Upload.abort(): Upload.abort() makes done() reject at
   // once while parts are still in flight and the multipart upload is aborted later, unobserved.
   // A failed source makes done() reject only after Upload has aborted the multipart upload.
@@ -146,7 +155,7 @@ export async function uploadFile(
   opts.signal?.addEventListener('abort', onAbort, { once: true });
   const upload = new Upload({
     client: ctx.client,
-    params: { Bucket: ctx.config.bucket, Key: full, Body: hashed, ContentLength: size, ...(opts.contentType ? { ContentType: opts.contentType } : {}) },
+    params: { Bucket: ctx.config.bucket, Key: full, Body: size > 0 ? source : Buffer.alloc(0), ContentLength: size, ...(opts.contentType ? { ContentType: opts.contentType } : {}) },
     partSize,
     queueSize: ctx.queueSize,
     leavePartsOnError: false,
@@ -161,10 +170,13 @@ export async function uploadFile(
   });
   try {
     const out = await upload.done();
-    const sent = hashed.digests();
-    if (sent.bytes !== size) {
+    let sent: EtagDigests;
+    try {
+      sent = await hashing.digests;
+    } catch (e) {
       await deleteQuietly(ctx, full);
-      throw new S3ConnectorError('file_error', `The file changed size while it was uploaded (${size} → ${sent.bytes} bytes); the upload was discarded.`);
+      if ((e as { code?: unknown }).code === 'file_changed') throw new S3ConnectorError('file_error', `The file changed while it was uploaded (${(e as Error).message}); the upload was discarded.`);
+      throw e;
     }
     // radosgw answers CompleteMultipartUpload with an empty ETag: ask for it.
     let etagText = out.ETag || undefined;
@@ -192,10 +204,13 @@ export async function uploadFile(
     return result;
   } catch (e) {
     source.destroy();
-    hashed.destroy();
     throw fileOrS3Error(ctx, e, 'upload', key, 'Reading the file to upload failed');
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
+    // The worker may still be reading the fd: close it only once the worker has let go.
+    hashing.drop();
+    await hashing.settled;
+    await fh.close().catch(() => undefined);
   }
 }
 

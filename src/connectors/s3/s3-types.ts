@@ -17,7 +17,7 @@ export interface S3ClientOptions {
   maxAttempts?: number;
   /** Upload part size in bytes (default 8 MiB; raised for files that would need > 10,000 parts). */
   partSize?: number;
-  /** Parts uploaded at once (default 4). Memory held ≈ (queueSize + 1) × partSize. */
+  /** Parts uploaded at once (default 3). Memory held ≈ (queueSize + 1) × partSize: 32 MiB with 8 MiB parts. */
   queueSize?: number;
 }
 
