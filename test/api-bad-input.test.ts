@@ -101,6 +101,19 @@ describe('bad input gets a 4xx with a stable code', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('numbers past the database’s integer range → 400, not a 500 from PostgreSQL', async () => {
+    // Found by the fuzzer on PostgreSQL: {"version": 8785653728568568} reached an integer column.
+    const admin = await t.login('admin@demo.local');
+    const huge = 2 ** 53 - 1;
+    const secrets = (await admin.get('/api/v1/workspaces/demo/secrets')).json().secrets as { id: string }[];
+    const conns = (await admin.get('/api/v1/workspaces/demo/data-connections')).json().dataConnections as { id: string }[];
+    expectError(await admin.post(`/api/v1/workspaces/demo/secrets/${secrets[0]!.id}/rollback`, { version: huge }), 400, 'validation_failed');
+    expectError(await admin.patch(`/api/v1/workspaces/demo/data-connections/${conns[0]!.id}`, { name: 'x', expectedVersion: huge }), 400, 'validation_failed');
+    expectError(await admin.put(`/api/v1/workspaces/demo/secrets/${secrets[0]!.id}/access`, { access: ['workspace'], expectedVersion: huge }), 400, 'validation_failed');
+    expectError(await admin.get(`/api/v1/workspaces/demo/audit-events?cursor=${huge}`), 400, 'validation_failed');
+    expectError(await admin.post('/api/v1/workspaces/demo/git-providers', { name: 'GH', kind: 'github', installationId: huge, config: { appId: 1 }, credentials: { privateKey: 'x' } }), 400, 'validation_failed');
+  });
+
   it('no request in this file produced a 5xx in the logs', () => {
     const fives = t.logs.filter((l) => /"statusCode":5\d\d/.test(l));
     expect(fives).toEqual([]);

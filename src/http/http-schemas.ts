@@ -39,6 +39,12 @@ export const WsParams = z.strictObject({ ws: IdParam.describe('Workspace id or s
 export const ProjectParams = z.strictObject({ projectId: IdParam });
 
 export const Name = z.string().trim().min(1, 'must not be empty').max(200);
+/**
+ * A positive whole number that fits the stores' `integer` columns (versions, audit sequence
+ * numbers, GitHub ids): past 2^31 − 1 PostgreSQL refuses it, so it is refused here first, as a 400.
+ */
+export const MAX_INT32 = 2_147_483_647;
+export const PositiveInt32 = z.number().int().min(1).max(MAX_INT32);
 export const Email = z.string().trim().toLowerCase().pipe(z.email('must be an email address')).pipe(z.string().max(320));
 
 /** For mutating calls that can lower someone's access (rule 7). */

@@ -3,12 +3,12 @@
  * project's imports.
  */
 import { z } from 'zod';
-import { AccessGroups, AssetKindSchema, ConfirmFields, Id, IdParam, ImpactSchema } from '../../http/http-schemas.js';
+import { AccessGroups, AssetKindSchema, ConfirmFields, Id, IdParam, ImpactSchema, PositiveInt32 } from '../../http/http-schemas.js';
 
 // ---- requests
 export const AccessList = z.array(z.string().min(1).max(200)).max(100).describe('Groups with access: custom group ids, "workspace", "workspace-guests" or "public"');
 export const AssetParams = z.strictObject({ ws: IdParam, id: IdParam });
-export const SetAccessBody = z.strictObject({ access: AccessList, expectedVersion: z.number().int().positive().optional(), ...ConfirmFields });
+export const SetAccessBody = z.strictObject({ access: AccessList, expectedVersion: PositiveInt32.optional(), ...ConfirmFields });
 export const ImportBody = z.strictObject({ assetId: IdParam, ...ConfirmFields });
 export const ImportParams = z.strictObject({ projectId: IdParam, assetId: IdParam });
 

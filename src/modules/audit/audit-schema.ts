@@ -1,6 +1,6 @@
 /** The audit log: its filters and its events. */
 import { z } from 'zod';
-import { Id, Timestamp } from '../../http/http-schemas.js';
+import { Id, MAX_INT32, Timestamp } from '../../http/http-schemas.js';
 
 // ---- requests
 export const AuditQuery = z.strictObject({
@@ -10,7 +10,7 @@ export const AuditQuery = z.strictObject({
   targetId: z.string().max(200).optional(),
   since: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),
-  cursor: z.coerce.number().int().positive().optional().describe('nextCursor of the previous page'),
+  cursor: z.coerce.number().int().positive().max(MAX_INT32).optional().describe('nextCursor of the previous page'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { SQL_TYPES } from '../../connectors/sql/sql-connector.js';
-import { AccessGroups, AssetAllowedActions, Id, IdParam, Name, Timestamp, WorkspaceAllowedActions } from '../../http/http-schemas.js';
+import { AccessGroups, AssetAllowedActions, Id, IdParam, Name, Timestamp, WorkspaceAllowedActions, PositiveInt32 } from '../../http/http-schemas.js';
 import { AccessList } from '../assets/assets-schema.js';
 
 // ---- requests
@@ -25,7 +25,7 @@ export const ConnectionPatch = z.strictObject({
   config: Config.optional(),
   password: Password.nullable().optional().describe('A new password, or null to remove it'),
   readOnly: z.boolean().optional(),
-  expectedVersion: z.number().int().positive().optional().describe('The version you read: a stale one gets 409'),
+  expectedVersion: PositiveInt32.optional().describe('The version you read: a stale one gets 409'),
 });
 export const TestConnectionBody = z.strictObject({ type: SqlTypeSchema, config: Config, password: Password.optional() });
 export const WsConnParams = z.strictObject({ ws: IdParam, id: IdParam });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { s3ConfigSchema } from '../../connectors/s3/s3-config.js';
 import { S3_PERMISSIONS } from '../../connectors/s3/s3-types.js';
-import { AccessGroups, AssetAllowedActions, ErrorResponse, Id, IdParam, Name, Timestamp, WorkspaceAllowedActions } from '../../http/http-schemas.js';
+import { AccessGroups, AssetAllowedActions, ErrorResponse, Id, IdParam, Name, Timestamp, WorkspaceAllowedActions, PositiveInt32 } from '../../http/http-schemas.js';
 import { AccessList } from '../assets/assets-schema.js';
 
 // ---- requests
@@ -35,7 +35,7 @@ export const FileIntegrationPatch = z.strictObject({
   accessKeyId: AccessKeyId.optional(),
   secretAccessKey: SecretAccessKey.optional(),
   writeback: z.boolean().optional(),
-  expectedVersion: z.number().int().positive().optional().describe('The version you read: a stale one gets 409'),
+  expectedVersion: PositiveInt32.optional().describe('The version you read: a stale one gets 409'),
 });
 export const TestFileIntegrationBody = CreateFileIntegrationBody.omit({ name: true, access: true });
 export const WsIntegrationParams = z.strictObject({ ws: IdParam, id: IdParam });

@@ -4,7 +4,7 @@
  * Provider credentials never appear here.
  */
 import { z } from 'zod';
-import { AccessGroups, AssetAllowedActions, ConfirmFields, Id, IdParam, ImpactSchema, Name, ProjectAllowedActions, Timestamp, WorkspaceAllowedActions } from '../../http/http-schemas.js';
+import { AccessGroups, AssetAllowedActions, ConfirmFields, Id, IdParam, ImpactSchema, Name, ProjectAllowedActions, Timestamp, WorkspaceAllowedActions, PositiveInt32 } from '../../http/http-schemas.js';
 import { AccessList } from '../assets/assets-schema.js';
 
 // ---- requests
@@ -32,7 +32,7 @@ export const GitPackagePatch = z.strictObject({
   ref: GitRefSchema.optional(),
   installCommands: Commands.optional(),
   network: z.boolean().optional(),
-  expectedVersion: z.number().int().positive().optional(),
+  expectedVersion: PositiveInt32.optional(),
 });
 export const GitPackageParams = z.strictObject({ ws: IdParam, id: IdParam });
 export const UpdatePinsBody = z.strictObject({ ...ConfirmFields });

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { GIT_PROVIDER_KINDS } from '../../connectors/git-providers/git-providers.js';
-import { Id, IdParam, Name, Timestamp, WorkspaceAllowedActions } from '../../http/http-schemas.js';
+import { Id, IdParam, Name, Timestamp, WorkspaceAllowedActions, PositiveInt32 } from '../../http/http-schemas.js';
 
 // ---- requests
 export const GitProviderKindSchema = z.enum(GIT_PROVIDER_KINDS).meta({ id: 'GitProviderKind' });
@@ -15,14 +15,14 @@ const Config = z
 const Credentials = z
   .record(z.string(), z.string())
   .describe('Write-only, never returned — github*: {privateKey, clientSecret?}; gitlab/bitbucket: {token}; https: {secret?}');
-const InstallationId = z.number().int().positive().describe('GitHub kinds: the id of the App’s installation on the account to use');
+const InstallationId = PositiveInt32.describe('GitHub kinds: the id of the App’s installation on the account to use');
 export const CreateGitProviderBody = z.strictObject({ name: Name, kind: GitProviderKindSchema, config: Config, credentials: Credentials, installationId: InstallationId.optional() });
 export const GitProviderPatch = z.strictObject({
   name: Name.optional(),
   config: Config.optional(),
   credentials: Credentials.optional().describe('New credentials (replace the old ones whole)'),
   installationId: InstallationId.nullable().optional(),
-  expectedVersion: z.number().int().positive().optional(),
+  expectedVersion: PositiveInt32.optional(),
 });
 export const GitProviderParams = z.strictObject({ ws: IdParam, id: IdParam });
 export const GitHubAuthorizeBody = z.strictObject({

@@ -4,18 +4,18 @@
  * Only reveal (`SecretReveal`) and the runtime env (`RuntimeEnv`) carry values, by design.
  */
 import { z } from 'zod';
-import { AccessGroups, AssetAllowedActions, Id, IdParam, ProjectAllowedActions, Timestamp, WorkspaceAllowedActions } from '../../http/http-schemas.js';
+import { AccessGroups, AssetAllowedActions, Id, IdParam, ProjectAllowedActions, Timestamp, WorkspaceAllowedActions, PositiveInt32 } from '../../http/http-schemas.js';
 import { AccessList } from '../assets/assets-schema.js';
 
 // ---- requests
 const SecretName = z.string().min(1).max(200).describe('An environment variable name: ^[A-Z_][A-Z0-9_]*$');
 const Value = z.string().max(64 * 1024).describe('Write-only: never returned except by reveal and runtime env');
 const Description = z.string().max(2000);
-const ExpectedVersion = z.number().int().positive();
+const ExpectedVersion = PositiveInt32;
 export const CreateWorkspaceSecretBody = z.strictObject({ name: SecretName, description: Description.optional(), value: Value, access: AccessList.optional() });
 export const CreateProjectSecretBody = z.strictObject({ name: SecretName, description: Description.optional(), value: Value });
 export const SecretPatch = z.strictObject({ name: SecretName.optional(), description: Description.optional(), value: Value.optional(), expectedVersion: ExpectedVersion.optional().describe('Check-and-set: the value version you read (409 if it changed)') });
-export const RollbackBody = z.strictObject({ version: z.number().int().positive(), expectedVersion: ExpectedVersion.optional() });
+export const RollbackBody = z.strictObject({ version: PositiveInt32, expectedVersion: ExpectedVersion.optional() });
 export const WsSecretParams = z.strictObject({ ws: IdParam, id: IdParam });
 export const ProjectSecretParams = z.strictObject({ projectId: IdParam, name: SecretName });
 export const SecretDeleteQuery = z.strictObject({ confirm: z.enum(['true', 'false']).optional(), dryRun: z.enum(['true', 'false']).optional() });
