@@ -9,7 +9,8 @@
  *     lib-storage `Upload` of the same file (8 MiB parts, 4 in flight, as the connector uses);
  *   - peak RSS of the Atrium server process (from /proc) during each transfer, over its idle RSS;
  *   - CPU seconds of the server (all threads) per transfer against the bench process's for the SDK.
- * Odd rounds run Atrium first, even rounds the SDK. `--cpu-prof DIR` profiles the server.
+ * Odd rounds run Atrium first, even rounds the SDK. `--cpu-prof DIR` profiles the server;
+ * `--fresh-destination` deletes last round's imported file first (the SDK's is always fresh).
  *
  *   ATRIUM_TEST_S3="$(cat /tmp/shared-s3.json)" npx tsx bench/files/run.ts [--size-mib 1024] [--rounds 3]
  *
@@ -27,7 +28,7 @@ import { DeleteObjectCommand, GetObjectCommand, S3Client } from '@aws-sdk/client
 import { Upload } from '@aws-sdk/lib-storage';
 import { api, cleanupStack, fmt, log, login, machineMarkdown, median, request, ROOT, sampleRss, startAtrium } from '../common/bench-env.js';
 
-const { values: argv } = parseArgs({ options: { 'size-mib': { type: 'string', default: '1024' }, rounds: { type: 'string', default: '3' }, 'cpu-prof': { type: 'string' }, 'node-arg': { type: 'string', multiple: true } } });
+const { values: argv } = parseArgs({ options: { 'size-mib': { type: 'string', default: '1024' }, rounds: { type: 'string', default: '3' }, 'cpu-prof': { type: 'string' }, 'node-arg': { type: 'string', multiple: true }, 'fresh-destination': { type: 'boolean', default: false } } });
 const MiB = 1024 * 1024;
 const SIZE = Number(argv['size-mib']) * MiB;
 const ROUNDS = Number(argv.rounds);
@@ -101,6 +102,8 @@ async function main() {
       const atriumFirst = round % 2 === 1;
       await new Promise((r) => setTimeout(r, 1000));
       let sdkPlain = atriumFirst ? null : await timed(sdkGet(false));
+      // --fresh-destination: the import writes a new file instead of replacing last round's (untimed).
+      if (argv['fresh-destination'] && round > 1) await request(`${base}/api/v1/projects/${project}/files/content?path=${encodeURIComponent('external-files/s3/Bench/big.bin')}`, 'DELETE', editor);
       let rss = sampleRss(server.pid, 20);
       let imp!: Awaited<ReturnType<typeof request>>;
       const ai = await timed(async () => {
