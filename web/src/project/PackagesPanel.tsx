@@ -5,16 +5,16 @@
  * installed with install commands or a network switch the package no longer has is badged
  * "outdated" with what changed, and offers a reinstall (same pinned commit, current commands).
  */
-import { Anchor, Badge, Button, Code, Group, Modal, ScrollArea, Select, Stack, Text, Tooltip } from '@mantine/core';
+import { Anchor, Badge, Button, Code, Group, Modal, ScrollArea, Stack, Text, Tooltip } from '@mantine/core';
 import { IconFileText, IconRefresh } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { client, unwrap } from '../api/client';
 import { invalidate } from '../api/keys';
-import type { ImpactEntry, Project } from '../api/models';
+import type { Project } from '../api/models';
 import { archiveUrl, installPackage, type PackageInstallEvent, packageKeys, type ProjectPackage, useGitPackages, useProjectPackages } from '../api/packages';
 import { AddButton, ErrorAlert, Hidden, Loading, SectionIntro } from '../components/common';
-import { ImpactConfirm } from '../components/ImpactConfirm';
+import { PreviewedImportModal } from '../components/PreviewedImportModal';
 import { ResourceTable } from '../components/ResourceTable';
 
 const STATUS_COLOR: Record<string, string> = { installed: 'teal', failed: 'red', installing: 'blue', pending: 'gray' };
@@ -145,67 +145,22 @@ function ImportPackageModal({ project, onClose }: { project: Project; onClose():
   const packages = useGitPackages(project.workspaceId);
   const current = useProjectPackages(project.id);
   const qc = useQueryClient();
-  const [packageId, setPackageId] = useState<string | null>(null);
-  const [impact, setImpact] = useState<ImpactEntry[] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
   const path = { params: { path: { projectId: project.id } } };
   const imported = new Set((current.data?.packages ?? []).map((p) => p.id));
-  const options = (packages.data?.packages ?? []).filter((p) => p.allowedActions.includes('use') && !imported.has(p.id)).map((p) => ({ value: p.id, label: `${p.name} · ${p.repository}` }));
-  const choose = async (id: string | null) => {
-    setPackageId(id);
-    setImpact(null);
-    setError(null);
-    if (!id) return;
-    try {
-      setImpact((await unwrap(client.POST('/api/v1/projects/{projectId}/packages', { ...path, body: { packageId: id, dryRun: true } }))).impact);
-    } catch (e) {
-      setError(e);
-    }
-  };
-  const confirm = async () => {
-    if (!packageId || !impact) return;
-    setBusy(true);
-    try {
-      await unwrap(client.POST('/api/v1/projects/{projectId}/packages', { ...path, body: { packageId, ...(impact.length ? { confirm: true } : {}) } }));
-      await Promise.all([invalidate.imports(qc, project.workspaceId, project.id), qc.invalidateQueries({ queryKey: packageKeys.projectPackages(project.id) })]);
-      onClose();
-    } catch (e) {
-      setError(e);
-    } finally {
-      setBusy(false);
-    }
-  };
   return (
-    <Modal opened onClose={onClose} title="Import a git package" size="lg">
-      <Stack>
-        {packages.isPending && <Loading />}
-        <ErrorAlert error={packages.error ?? error} />
-        {packages.data && (
-          <Select
-            label="Package"
-            description="Only packages you have access to can be imported; the project is pinned to the commit its ref names now."
-            placeholder={options.length ? 'Choose a package' : 'Nothing to import'}
-            data={options}
-            value={packageId}
-            onChange={(v) => void choose(v)}
-            searchable
-            disabled={!options.length}
-            data-autofocus
-          />
-        )}
-        <ImpactConfirm
-          impact={impact ?? []}
-          what="Importing this package"
-          summary={!impact ? null : impact.length ? undefined : 'Nobody who can edit this project would lose access.'}
-          disabled={!impact}
-          confirmLabel={impact?.length ? 'Import anyway' : 'Import'}
-          busy={busy}
-          onConfirm={() => void confirm()}
-          onCancel={onClose}
-        />
-      </Stack>
-    </Modal>
+    <PreviewedImportModal
+      title="Import a git package"
+      noun="package"
+      description="Only packages you have access to can be imported; the project is pinned to the commit its ref names now."
+      options={packages.data ? packages.data.packages.filter((p) => p.allowedActions.includes('use') && !imported.has(p.id)).map((p) => ({ value: p.id, label: `${p.name} · ${p.repository}` })) : null}
+      loadError={packages.error}
+      preview={async (packageId) => (await unwrap(client.POST('/api/v1/projects/{projectId}/packages', { ...path, body: { packageId, dryRun: true } }))).impact}
+      apply={async (packageId, confirm) => {
+        await unwrap(client.POST('/api/v1/projects/{projectId}/packages', { ...path, body: { packageId, ...(confirm ? { confirm: true } : {}) } }));
+        await Promise.all([invalidate.imports(qc, project.workspaceId, project.id), qc.invalidateQueries({ queryKey: packageKeys.projectPackages(project.id) })]);
+      }}
+      onClose={onClose}
+    />
   );
 }
 
